@@ -1,0 +1,41 @@
+/**
+ * The snapshot port. A behaviour that implements `snapshot`/`restore` has its state written here when it
+ * asks (every tick, for a match); a process restarted after a crash starts from the last snapshot. The
+ * memory adapter lives here; the Postgres adapter lives in `@hajime/storage`.
+ */
+
+/** What is stored for one key. */
+export interface StoredSnapshot {
+  /** The behaviour's `snapshotVersion` when it was written. */
+  readonly version: number;
+  /** Whatever the behaviour's `snapshot(state)` returned (structured-cloneable / JSON-able). */
+  readonly data: unknown;
+  /** Wall-clock time of the write, Unix ms. */
+  readonly savedAtMs: number;
+}
+
+/** Where snapshots live. Implementations must be safe to call concurrently for different keys. */
+export interface SnapshotStore {
+  save(key: string, snapshot: StoredSnapshot): Promise<void>;
+  load(key: string): Promise<StoredSnapshot | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+/** Keeps snapshots in memory (copied with `structuredClone`, so later state changes never leak in). */
+export class MemorySnapshotStore implements SnapshotStore {
+  readonly #rows = new Map<string, StoredSnapshot>();
+  async save(key: string, snapshot: StoredSnapshot): Promise<void> {
+    this.#rows.set(key, structuredClone(snapshot));
+  }
+  async load(key: string): Promise<StoredSnapshot | undefined> {
+    const row = this.#rows.get(key);
+    return row === undefined ? undefined : structuredClone(row);
+  }
+  async delete(key: string): Promise<void> {
+    this.#rows.delete(key);
+  }
+  /** Number of stored snapshots. */
+  get size(): number {
+    return this.#rows.size;
+  }
+}
