@@ -175,7 +175,8 @@ export class ActorSystem {
       if (!p.alive) continue;
       const exited = this.core.awaitExit(p.pid);
       const raw = p.beh === RAW_BEHAVIOUR;
-      if (raw) this.core.exitSignal(p.pid, 'shutdown', this.core.outside);
+      // A plain process has no terminate to run: a trapping one is killed, others get `shutdown`.
+      if (raw) this.core.exitSignal(p.pid, p.trapping ? 'kill' : 'shutdown', this.core.outside);
       else this.core.sys(p.pid, { op: 'stop', reason: 'shutdown' });
       if (!raw) {
         let timer: ReturnType<Clock['setTimer']> | undefined;
