@@ -1,0 +1,77 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ActorSystem, GenServer, MemoryLogger, SimulatedClock, Supervisor } from '@hajime/actor';
+import { loadConfig } from '../src/config.js';
+import { startDemo } from '../src/demo.js';
+
+interface TickerState {
+  tick: number;
+  restarts: number;
+}
+
+t.test('the supervised demo', async (t) => {
+  t.test('crashes on schedule, is restarted by the root supervisor and resumes from its snapshot', async (t) => {
+    const clock = new SimulatedClock();
+    const logger = new MemoryLogger();
+    const system = new ActorSystem({ clock, logger });
+    const root = await startDemo(system, { tickIntervalMs: 100, crashEveryTicks: 3, reportEveryTicks: 1 });
+    await clock.advance(300);
+    let state = await GenServer.call<TickerState>('demo:ticker', 'state', {}, system);
+    t.same(state, { ...state, tick: 3, restarts: 1 }, 'crashed at tick 3 and resumed at tick 3');
+    t.equal(logger.reports('child_terminated').length, 1);
+    t.match(logger.reports('child_terminated')[0], { supervisor: 'hajime:root', child: { id: 'ticker' } });
+    await clock.advance(600);
+    state = await GenServer.call<TickerState>('demo:ticker', 'state', {}, system);
+    t.equal(state.tick, 9, 'never went back');
+    t.equal(state.restarts, 3);
+    t.same((await Supervisor.whichChildren(root, system)).map((c) => c.id), ['ticker']);
+    await system.stop();
+  });
+
+  t.test('config is read from the environment and validated', async (t) => {
+    t.same(loadConfig({}).demo, { tickIntervalMs: 1000, crashEveryTicks: 7, reportEveryTicks: 1 });
+    t.equal(loadConfig({ HAJIME_DEMO_TICK_MS: '50', HAJIME_LOG_LEVEL: 'warn' }).demo.tickIntervalMs, 50);
+    t.throws(() => loadConfig({ HAJIME_DEMO_TICK_MS: 'fast' }), /HAJIME_DEMO_TICK_MS/);
+    t.throws(() => loadConfig({ HAJIME_LOG_LEVEL: 'loud' }), /HAJIME_LOG_LEVEL/);
+  });
+
+  t.test('the release runs, shows supervisor reports and stops cleanly on SIGTERM', async (t) => {
+    const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, HAJIME_DEMO_TICK_MS: '20', HAJIME_DEMO_CRASH_EVERY: '4', HAJIME_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const lines: Record<string, unknown>[] = [];
+    let buffer = '';
+    const seenResume = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let i;
+        while ((i = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 1);
+          try {
+            lines.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            lines.push({ raw: line });
+          }
+          if (lines.filter((l) => l['event'] === 'resumed').length >= 2) resolve();
+        }
+      });
+    });
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await seenResume;
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    t.equal(await exit, 0, 'exits 0 after SIGTERM');
+    clearTimeout(timeout);
+    const reports = lines.filter((l) => l['report'] === 'child_terminated');
+    t.ok(reports.length >= 2, 'a child_terminated report per crash');
+    t.match(reports[0], { level: 'error', supervisor: 'hajime:root', child: { id: 'ticker', restart: 'permanent' } });
+    const resumed = lines.filter((l) => l['event'] === 'resumed').map((l) => l['tick']);
+    t.same(resumed.slice(0, 2), [4, 8], 'each restart resumes at the tick it crashed on');
+    t.ok(lines.some((l) => l['event'] === 'stopped'));
+  });
+});

@@ -1,0 +1,10 @@
+/** Every benchmark scenario, by the name `npm run bench -- <name>` takes. Add new scenarios here. */
+import { actorScenario } from './actor/index.js';
+import type { Scenario } from './lib/scenario.js';
+
+export const SCENARIOS: readonly Scenario[] = [actorScenario];
+
+/** The scenario called `name`, if any. */
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
