@@ -80,7 +80,7 @@ export function normalizeChildSpec(spec: ChildSpec, autoShutdown: AutoShutdown, 
 export interface RestartIntensity {
   /** Restarts allowed within `periodMs` before the supervisor gives up (default 1, as OTP). */
   readonly intensity?: number;
-  /** The window for `intensity`, in ms (default 5000, as OTP). */
+  /** The window for `intensity`, in ms, inclusive: a restart exactly `periodMs` old still counts (default 5000, as OTP). */
   readonly periodMs?: number;
 }
 

@@ -23,18 +23,27 @@ function actorSection(): string[] {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-/** Table rows of the section (header and separator excluded), split into trimmed cells. */
-function tableRows(section: readonly string[]): string[][] {
-  return section
-    .filter((l) => l.trim().startsWith('|'))
-    .map((l) => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim()))
-    .filter((cells) => cells[0] !== 'Code' && !/^:?-+:?$/.test(cells[0] ?? ''));
+/**
+ * The rows of the section's code table: the table whose header is `| Code | Status | Cause | What to do |`,
+ * header and separator excluded, each split into trimmed cells.
+ */
+function codeTable(section: readonly string[]): string[][] {
+  const cells = (l: string): string[] => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const header = section.findIndex((l) => l.trim().startsWith('|') && cells(l).join('|') === 'Code|Status|Cause|What to do');
+  if (header < 0) return [];
+  const rows: string[][] = [];
+  for (const l of section.slice(header + 2)) {
+    if (!l.trim().startsWith('|')) break;
+    rows.push(cells(l));
+  }
+  return rows;
 }
 
 t.test('guides/reference/errors.md, actor section', async (t) => {
   const section = actorSection();
   t.ok(section.length > 0, `the page has a "${HEADING}" section`);
-  const rows = tableRows(section);
+  const rows = codeTable(section);
+  t.ok(rows.length > 0, 'the section has a table with the columns Code | Status | Cause | What to do');
   const known = new Set<string>(Object.keys(ACTOR_ERRORS));
 
   t.test('lists every ACT_ERR_* code of ACTOR_ERRORS exactly once, and no other', async (t) => {
@@ -42,7 +51,7 @@ t.test('guides/reference/errors.md, actor section', async (t) => {
     for (const cell of firstCells) t.match(cell, /^`ACT_ERR_[A-Z_]+`$/, `the Code cell ${cell} is one code in backticks`);
     const listed = firstCells.map((cell) => cell.replace(/`/g, ''));
     t.equal(new Set(listed).size, listed.length, 'no code has two rows');
-    const mentioned = new Set(section.filter((l) => l.trim().startsWith('|')).flatMap((l) => l.match(CODE) ?? []));
+    const mentioned = new Set(rows.flatMap((cells) => cells.join('|').match(CODE) ?? []));
     t.same([...mentioned].sort(), [...known].sort(), 'the codes in the table are exactly the codes of ACTOR_ERRORS');
     t.same([...new Set(listed)].sort(), [...known].sort(), 'each code of ACTOR_ERRORS has its own row');
   });

@@ -15,7 +15,7 @@ import { Pid } from '../pid.js';
 export function addRestart(restarts: number[], nowMs: number, intensity: number, periodMs: number): boolean {
   restarts.push(nowMs);
   let drop = 0;
-  while (drop < restarts.length && nowMs - restarts[drop]! >= periodMs) drop++;
+  while (drop < restarts.length && nowMs - restarts[drop]! > periodMs) drop++;
   if (drop > 0) restarts.splice(0, drop);
   return restarts.length > intensity;
 }
