@@ -98,8 +98,8 @@ export interface GenServerBehaviour<State, Args = undefined, Call = never, Cast 
   handleContinue?(cont: Cont, state: State, ctx: ProcessContext): MaybePromise<HandlerResult<State, Cont>>;
   /** Runs on stop, on a callback crash, and on the parent's exit signal when trapping exits; not on `kill`. */
   terminate?(reason: ExitReason, state: State, ctx: ProcessContext): void | Promise<void>;
-  /** Called on the new behaviour by `GenServer.changeCode` to convert the live state. */
-  codeChange?(oldVersion: number | undefined, state: State, extra: unknown): MaybePromise<State>;
+  /** Called on the new behaviour by `GenServer.changeCode` to convert the live state (of the old code's shape). */
+  codeChange?(oldVersion: number | undefined, oldState: unknown, extra: unknown): MaybePromise<State>;
   /** Code version reported to `codeChange` of the next version. */
   readonly version?: number;
   /** Serialisable form of the state, written when a result asks `{ snapshot: true }`. */

@@ -139,7 +139,8 @@ const DynamicSupervisorBehaviour: GenServerBehaviour<State, { options: DynamicSu
       case 'terminate_child': {
         if (!st.children.has(msg.pid)) return reply({ err: 'ACT_ERR_CHILD_NOT_FOUND' }, st);
         st.children.delete(msg.pid);
-        await shutdownOne(ctx, msg.pid, st.spec.shutdown);
+        const reason = await shutdownOne(ctx, msg.pid, st.spec.shutdown);
+        if (reason !== 'noproc' && reason !== expectedShutdownReason(st.spec.shutdown)) supervisorReport(ctx, st.name, 'shutdown_error', st.spec, msg.pid, reason);
         return reply({ ok: undefined }, st);
       }
       case 'which_children':
@@ -184,7 +185,7 @@ function unwrap<T>(r: Reply): T {
 const SUP_CALL = { timeoutMs: Infinity } as const;
 
 /** Starts an empty dynamic supervisor. Invalid options reject with `ACT_ERR_INVALID_SPEC`. */
-export function start<A>(
+export async function start<A>(
   system: ActorSystem,
   options: DynamicSupervisorOptions<A>,
   startOptions: { name?: string | ViaName; link?: Pid } = {},
@@ -192,7 +193,7 @@ export function start<A>(
   normalizeIntensity(options);
   normalizeChildSpec({ id: 'template', ...options.template, start: () => Promise.resolve('ignore') }, 'never');
   if (options.maxChildren !== undefined && !(options.maxChildren >= 0)) {
-    return Promise.reject(new ActorError('ACT_ERR_INVALID_SPEC', { details: { field: 'maxChildren', why: 'must be ≥ 0' } }));
+    throw new ActorError('ACT_ERR_INVALID_SPEC', { details: { field: 'maxChildren', why: 'must be ≥ 0' } });
   }
   const name = typeof startOptions.name === 'string' ? startOptions.name : undefined;
   return GenServer.start(system, DynamicSupervisorBehaviour, { options: options as DynamicSupervisorOptions, name }, { ...startOptions, trapExit: true });

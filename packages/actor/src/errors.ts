@@ -17,7 +17,7 @@ export const ACTOR_ERRORS = {
   ACT_ERR_INIT_IGNORED: { status: 200, cause: 'init returned ignore: no process was started.' },
   ACT_ERR_INIT_TIMEOUT: { status: 504, cause: 'init did not finish within initTimeoutMs; the process was killed.' },
   ACT_ERR_BAD_RETURN: { status: 500, cause: 'A callback returned something that is not a result built by the helpers.' },
-  ACT_ERR_NO_HANDLER: { status: 500, cause: 'A call or cast reached a behaviour without handleCall or handleCast.' },
+  ACT_ERR_NO_HANDLER: { status: 500, cause: 'A call, cast or continue reached a behaviour without handleCall, handleCast or handleContinue.' },
   ACT_ERR_INVALID_SPEC: { status: 400, cause: 'A child spec or supervisor option is invalid; `details` says which field.' },
   ACT_ERR_CHILD_EXISTS: { status: 409, cause: 'A child with that id is already in the supervisor (running or not).' },
   ACT_ERR_CHILD_RUNNING: { status: 409, cause: 'The child is running; terminate it before deleting or restarting it.' },

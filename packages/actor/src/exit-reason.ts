@@ -44,8 +44,17 @@ export function formatReason(reason: ExitReason): string {
 
 function safeString(v: unknown): string {
   try {
-    return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+    return typeof v === 'string' ? v : JSON.stringify(v, errorsReadable) ?? String(v);
   } catch {
     return String(v);
   }
+}
+
+/** Prints nested Errors as `{ name, code, message }` instead of `{}`. */
+function errorsReadable(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { name: value.name, ...(code === undefined ? {} : { code }), message: value.message };
+  }
+  return value;
 }

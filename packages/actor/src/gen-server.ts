@@ -116,7 +116,8 @@ export function changeCode<S, A, C, K, R, N>(dest: Dest, next: GenServerBehaviou
 export function getState<S = unknown>(dest: Dest, system?: ActorSystem): Promise<S> {
   const core = coreOf(dest, system);
   return new Promise<S>((resolve, reject) => {
-    if (core === null || !core.sys(dest, { op: 'get_state', done: (s) => resolve(s as S) })) reject(new ActorError('ACT_ERR_NOPROC'));
+    const done = (s: unknown, err?: ActorError): void => (err === undefined ? resolve(s as S) : reject(err));
+    if (core === null || !core.sys(dest, { op: 'get_state', done })) reject(new ActorError('ACT_ERR_NOPROC'));
   });
 }
 

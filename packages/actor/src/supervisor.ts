@@ -154,13 +154,14 @@ function significantRunning(st: State): boolean {
 }
 
 async function onChildExit(ctx: ProcessContext, st: State, child: Child, reason: ExitReason): Promise<ExitReason | undefined> {
+  const pid = child.pid;
   child.pid = undefined;
   const kind = child.spec.restart;
   if (kind === 'permanent' || (kind === 'transient' && !isNormalExit(reason))) {
-    supervisorReport(ctx, st.name, 'child_terminated', child.spec, undefined, reason);
+    supervisorReport(ctx, st.name, 'child_terminated', child.spec, pid, reason);
     return restart(ctx, st, child);
   }
-  if (!isNormalExit(reason)) supervisorReport(ctx, st.name, 'child_terminated', child.spec, undefined, reason);
+  if (!isNormalExit(reason)) supervisorReport(ctx, st.name, 'child_terminated', child.spec, pid, reason);
   if (kind === 'temporary') st.children = st.children.filter((c) => c !== child);
   if (child.spec.significant && (st.autoShutdown === 'any_significant' || (st.autoShutdown === 'all_significant' && !significantRunning(st)))) {
     await terminateMany(ctx, st, st.children);

@@ -108,7 +108,7 @@ t.test('DynamicSupervisor', async (t) => {
   t.test('rejects invalid options', async (t) => {
     const { system } = makeSystem();
     await t.rejects(DynamicSupervisor.start(system, { template: GenServer.template(room([])), maxChildren: -1 }), { code: 'ACT_ERR_INVALID_SPEC' });
-    t.throws(() => DynamicSupervisor.start(system, { template: { start: async () => 'ignore', shutdown: 'never' as never } }), { code: 'ACT_ERR_INVALID_SPEC' });
+    await t.rejects(DynamicSupervisor.start(system, { template: { start: async () => 'ignore', shutdown: 'never' as never } }), { code: 'ACT_ERR_INVALID_SPEC' });
     await system.stop();
   });
 });

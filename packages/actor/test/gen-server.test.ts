@@ -475,3 +475,27 @@ t.test('GenServer.changeCode', async (t) => {
     await system.stop();
   });
 });
+
+t.test('system requests to a process that exits first', async (t) => {
+  t.test('getState and changeCode queued behind a crash fail with ACT_ERR_NOPROC instead of hanging', async (t) => {
+    const { system } = makeSystem();
+    const pid = await GenServer.start(system, Counter, 0);
+    GenServer.cast(pid, 'crash');
+    const state = GenServer.getState(pid);
+    const change = GenServer.changeCode(pid, Counter);
+    await t.rejects(state, { code: 'ACT_ERR_NOPROC' });
+    await t.rejects(change, { code: 'ACT_ERR_NOPROC' });
+    await system.stop();
+  });
+});
+
+t.test('call-self detection is exact', async (t) => {
+  t.test('a call made right after an unawaited start is not mistaken for a self-call', async (t) => {
+    const { system } = makeSystem();
+    const starting = GenServer.start(system, Counter, 5, { name: 'fresh' });
+    const answer = GenServer.call('fresh', 'get', {}, system).catch((e: unknown) => e);
+    await starting;
+    t.equal(await answer, 5);
+    await system.stop();
+  });
+});

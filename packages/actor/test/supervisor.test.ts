@@ -433,6 +433,7 @@ t.test('reports', async (t) => {
     const [r] = logger.reports('child_terminated');
     t.match(r, { report: 'child_terminated', supervisor: 'root', child: { id: 'w', restart: 'permanent', shutdown: 5000, type: 'worker' } });
     t.match(String(r!['reason']), /w crashed/);
+    t.match((r!['child'] as Record<string, unknown>)['pid'], /^<local\.\d+>$/, 'the pid of the child that exited');
     const entry = logger.entries.find((e) => e.obj['report'] === 'child_terminated');
     t.equal(entry?.level, 'error');
     await system.stop();

@@ -55,7 +55,7 @@ export type SysMessage =
       readonly extra: unknown;
       readonly done: (err: unknown) => void;
     }
-  | { readonly op: 'get_state'; readonly done: (state: unknown) => void };
+  | { readonly op: 'get_state'; readonly done: (state: unknown, err?: ActorError) => void };
 
 /** The behaviour used by `spawn(fn)`: the state is the handler function itself. */
 export const RAW_BEHAVIOUR: AnyBehaviour = Object.freeze({
@@ -507,16 +507,17 @@ export class Proc implements Runnable, ProcessContext {
     const term = this.beh.terminate;
     if (runTerminate && term !== undefined && this.beh !== RAW_BEHAVIOUR) {
       let r: unknown;
+      const prev = this.sys.current;
       this.sys.current = this;
       try {
         r = term.call(this.beh, reason, this.state, this);
       } catch (e) {
-        this.sys.current = null;
+        this.sys.current = prev;
         this.sys.crashReport(this, errorReason(e), 'terminate');
         this.finalize(errorReason(e), pendingReply);
         return;
       }
-      this.sys.current = null;
+      this.sys.current = prev;
       if (r instanceof Promise) {
         this.busy = true;
         this.sys.inflight++;
@@ -572,7 +573,13 @@ export class Proc implements Runnable, ProcessContext {
     const mb = this.mbox;
     if (mb !== null) {
       for (let i = this.mhead; i < mb.length; i += 2) {
-        if (mb[i] === K_CALL) (mb[i + 1] as From).fail(err);
+        const kind = mb[i];
+        if (kind === K_CALL) (mb[i + 1] as From).fail(err);
+        else if (kind === K_SYS) {
+          const m = mb[i + 1] as SysMessage;
+          if (m.op === 'code_change') m.done(new ActorError('ACT_ERR_NOPROC'));
+          else if (m.op === 'get_state') m.done(undefined, new ActorError('ACT_ERR_NOPROC'));
+        }
       }
       this.mbox = null;
     }

@@ -7,7 +7,7 @@ import type { AnyBehaviour, InitResult } from '../behaviour.js';
 import type { Clock } from '../clock.js';
 import type { Dest, DownMessage, ViaName } from '../context.js';
 import { ActorError } from '../errors.js';
-import { errorReason, formatReason, type ExitReason } from '../exit-reason.js';
+import { errorReason, formatReason, isNormalExit, type ExitReason } from '../exit-reason.js';
 import { From } from '../from.js';
 import type { Logger } from '../logger.js';
 import { Pid, type MonitorRef } from '../pid.js';
@@ -164,7 +164,7 @@ export class SystemCore {
             fail(new ActorError('ACT_ERR_INIT_IGNORED'), 'normal');
             return;
           }
-          this.crashReport(proc, res.reason, 'init');
+          if (!isNormalExit(res.reason)) this.crashReport(proc, res.reason, 'init');
           fail(new ActorError('ACT_ERR_INIT_FAILED', { reason: res.reason }), res.reason);
         },
         (err: unknown) => {
@@ -185,14 +185,18 @@ export class SystemCore {
         const want = beh.snapshotVersion ?? 1;
         if (snap.version === want) {
           try {
+            const prev = this.current;
             this.current = proc;
-            const r = beh.restore(snap.data, args, proc);
-            this.current = null;
+            let r: ReturnType<NonNullable<AnyBehaviour['restore']>>;
+            try {
+              r = beh.restore(snap.data, args, proc);
+            } finally {
+              this.current = prev;
+            }
             const res = await r;
             this.logger.info({ report: 'restored_from_snapshot', ...proc.describe(), key, savedAtMs: snap.savedAtMs });
             return res;
           } catch (e) {
-            this.current = null;
             this.logger.warn({ report: 'snapshot_restore_failed', ...proc.describe(), key, err: e });
             this.snapshots.delete(key);
           }
@@ -202,12 +206,15 @@ export class SystemCore {
         }
       }
     }
+    const prev = this.current;
     this.current = proc;
+    let r: ReturnType<AnyBehaviour['init']>;
     try {
-      return await beh.init(args, proc);
+      r = beh.init(args, proc);
     } finally {
-      this.current = null;
+      this.current = prev;
     }
+    return await r;
   }
 
   #claimName(proc: Proc, name: string | ViaName): Pid | null {
