@@ -22,13 +22,14 @@ const USAGE = `usage: npm run bench -- <scenario> [--smoke]
 scenarios:
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}`;
 
-function printReport(report: ScenarioReport): void {
+function printReport(report: ScenarioReport, smoke: boolean): void {
   for (const table of report.tables) console.log(`\n${formatTable(table)}`);
   console.log(
     `\n${formatTable({
       title: 'Targets',
       headers: ['target', 'measured', ''],
       rows: report.targets.map((t) => [t.target, t.measured, t.status === 'met' ? 'met' : t.status === 'missed' ? 'MISSED' : 'skipped']),
+      ...(smoke ? { notes: ['smoke run: sizes are too small (and the JIT too cold) for these verdicts to mean anything'] } : {}),
     })}\n`,
   );
 }
@@ -65,7 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const t0 = performance.now();
   const report = await scenario.run({ smoke, progress: (line) => process.stderr.write(`  ${scenario.name}: ${line}\n`) });
   const seconds = (performance.now() - t0) / 1000;
-  printReport(report);
+  printReport(report, smoke);
   console.log(`finished in ${seconds.toFixed(1)} s`);
   console.log(JSON.stringify({ scenario: scenario.name, smoke, machine, seconds: Math.round(seconds * 10) / 10, ...report.figures }));
   return 0;

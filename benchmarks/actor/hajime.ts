@@ -3,13 +3,10 @@
  * idle memory, plus Hajime-only figures (GenServer start+stop, calls without a timeout timer, a million
  * idle processes).
  */
-import type { GenServerBehaviour, ProcessContext } from '@hajime/actor';
+import { ActorSystem, GenServer, noreply, ok, reply, silentLogger, type GenServerBehaviour, type ProcessContext } from '@hajime/actor';
 import { settledHeapUsed } from '../lib/gc.js';
 import { countdown, type Countdown } from './countdown.js';
-import { Actor } from './load-actor.js';
 import type { ActorRuntime } from './runtime.js';
-
-const { ActorSystem, GenServer, ok, noreply, reply, silentLogger } = Actor;
 
 /** Counts every cast down on a shared countdown. */
 const Sink: GenServerBehaviour<Countdown, Countdown, never, number> = {
@@ -31,7 +28,7 @@ const Idle: GenServerBehaviour<number, number> = {
   init: (n) => ok(n),
 };
 
-function newSystem(): InstanceType<typeof ActorSystem> {
+function newSystem(): ActorSystem {
   return new ActorSystem({ logger: silentLogger });
 }
 

@@ -32,7 +32,7 @@ const FULL: Sizes = {
   castN: 1_000_000,
   castProcesses: 1_000,
   callN: 100_000,
-  spawnN: 100_000,
+  spawnN: 50_000,
   startStopN: 50_000,
   idleN: 100_000,
   millionN: 1_000_000,

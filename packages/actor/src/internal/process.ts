@@ -569,12 +569,14 @@ export class Proc implements Runnable, ProcessContext {
     this.pid._p = null;
 
     if (pendingReply !== undefined) pendingReply.from.reply(pendingReply.value);
-    const err = reason === 'noproc' ? new ActorError('ACT_ERR_NOPROC') : new ActorError('ACT_ERR_EXIT', { reason });
+    // Built only when a call must be failed: an Error captures a stack, which is costly on every exit.
+    let error: ActorError | null = null;
+    const err = (): ActorError => (error ??= reason === 'noproc' ? new ActorError('ACT_ERR_NOPROC') : new ActorError('ACT_ERR_EXIT', { reason }));
     const mb = this.mbox;
     if (mb !== null) {
       for (let i = this.mhead; i < mb.length; i += 2) {
         const kind = mb[i];
-        if (kind === K_CALL) (mb[i + 1] as From).fail(err);
+        if (kind === K_CALL) (mb[i + 1] as From).fail(err());
         else if (kind === K_SYS) {
           const m = mb[i + 1] as SysMessage;
           if (m.op === 'code_change') m.done(new ActorError('ACT_ERR_NOPROC'));
@@ -584,13 +586,13 @@ export class Proc implements Runnable, ProcessContext {
       this.mbox = null;
     }
     if (this.curCall !== null) {
-      this.curCall.fail(err);
+      this.curCall.fail(err());
       this.curCall = null;
     }
     if (this.openCalls !== null) {
       const calls = this.openCalls;
       this.openCalls = null;
-      for (const f of calls) f.fail(err);
+      for (const f of calls) f.fail(err());
     }
     if (this.snapshotKey !== undefined && (reason === 'normal' || (typeof reason === 'object' && 'shutdown' in reason))) {
       sys.snapshots.delete(this.snapshotKey);

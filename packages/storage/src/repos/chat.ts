@@ -1,0 +1,6 @@
+/** ChatRepo: to be written. */
+import type { Driver } from '../driver.js';
+
+export class ChatRepo {
+  constructor(protected readonly db: Driver) {}
+}

@@ -1,0 +1,6 @@
+/** MatchesRepo: to be written. */
+import type { Driver } from '../driver.js';
+
+export class MatchesRepo {
+  constructor(protected readonly db: Driver) {}
+}
