@@ -61,7 +61,7 @@ switch (command) {
     break;
   case 'start':
     build();
-    process.exit(run(process.execPath, ['--enable-source-maps', join(root, 'apps', 'server', 'dist', 'main.js'), ...rest]));
+    process.exit(run(process.execPath, ['--enable-source-maps', join(root, 'apps', 'server', 'dist', 'src', 'main.js'), ...rest]));
     break;
   case 'test': {
     build();

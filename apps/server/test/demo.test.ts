@@ -1,5 +1,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActorSystem, GenServer, MemoryLogger, SimulatedClock, Supervisor } from '@hajime/actor';
@@ -32,46 +34,67 @@ t.test('the supervised demo', async (t) => {
 
   t.test('config is read from the environment and validated', async (t) => {
     t.same(loadConfig({}).demo, { tickIntervalMs: 1000, crashEveryTicks: 7, reportEveryTicks: 1 });
+    t.equal(loadConfig({}).dataDir, './data');
+    t.equal(loadConfig({}).databaseUrl, undefined);
+    t.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
+    t.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
     t.equal(loadConfig({ HAJIME_DEMO_TICK_MS: '50', HAJIME_LOG_LEVEL: 'warn' }).demo.tickIntervalMs, 50);
     t.throws(() => loadConfig({ HAJIME_DEMO_TICK_MS: 'fast' }), /HAJIME_DEMO_TICK_MS/);
     t.throws(() => loadConfig({ HAJIME_LOG_LEVEL: 'loud' }), /HAJIME_LOG_LEVEL/);
   });
 
-  t.test('the release runs, shows supervisor reports and stops cleanly on SIGTERM', async (t) => {
-    const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, HAJIME_DEMO_TICK_MS: '20', HAJIME_DEMO_CRASH_EVERY: '4', HAJIME_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const lines: Record<string, unknown>[] = [];
-    let buffer = '';
-    const seenResume = new Promise<void>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        let i;
-        while ((i = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 1);
-          try {
-            lines.push(JSON.parse(line) as Record<string, unknown>);
-          } catch {
-            lines.push({ raw: line });
-          }
-          if (lines.filter((l) => l['event'] === 'resumed').length >= 2) resolve();
-        }
-      });
-    });
-    const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await seenResume;
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    t.equal(await exit, 0, 'exits 0 after SIGTERM');
-    clearTimeout(timeout);
-    const reports = lines.filter((l) => l['report'] === 'child_terminated');
+  t.test('the release runs on the embedded database, shows supervisor reports, stops cleanly and resumes after a restart', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hajime-demo-'));
+    t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await runRelease(dataDir, 2);
+    t.equal(first.code, 0, 'exits 0 after SIGTERM');
+    const reports = first.lines.filter((l) => l['report'] === 'child_terminated');
     t.ok(reports.length >= 2, 'a child_terminated report per crash');
     t.match(reports[0], { level: 'error', supervisor: 'hajime:root', child: { id: 'ticker', restart: 'permanent' } });
-    const resumed = lines.filter((l) => l['event'] === 'resumed').map((l) => l['tick']);
+    t.match(first.lines.find((l) => l['event'] === 'started'), { storage: 'pglite', ready: true });
+    const resumed = first.lines.filter((l) => l['event'] === 'resumed').map((l) => l['tick']);
     t.same(resumed.slice(0, 2), [4, 8], 'each restart resumes at the tick it crashed on');
-    t.ok(lines.some((l) => l['event'] === 'stopped'));
+    t.ok(first.lines.some((l) => l['event'] === 'stopped'));
+    const lastTick = Math.max(...first.lines.filter((l) => l['event'] === 'tick').map((l) => l['tick'] as number));
+
+    const second = await runRelease(dataDir, 1);
+    t.equal(second.code, 0);
+    const resumedAt = second.lines.find((l) => l['event'] === 'resumed')?.['tick'] as number;
+    t.ok(resumedAt >= lastTick, `a new process resumes from the snapshot in the database (tick ${resumedAt} ≥ ${lastTick})`);
   });
 });
+
+/** Runs `node dist/src/main.js` until it has logged `resumes` resumed events, then sends SIGTERM. */
+async function runRelease(dataDir: string, resumes: number): Promise<{ code: number | null; lines: Record<string, unknown>[] }> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, DATABASE_URL: '', HAJIME_DATA_DIR: dataDir, HAJIME_DEMO_TICK_MS: '20', HAJIME_DEMO_CRASH_EVERY: '4', HAJIME_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = '';
+  const enough = new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let i;
+      while ((i = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        try {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          lines.push({ raw: line });
+        }
+        if (lines.filter((l) => l['event'] === 'resumed').length >= resumes) resolve();
+      }
+    });
+    child.on('exit', () => resolve());
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await enough;
+  child.kill('SIGTERM');
+  const code = await exit;
+  clearTimeout(killer);
+  return { code, lines };
+}
