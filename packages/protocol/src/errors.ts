@@ -75,6 +75,7 @@ export const ERROR_CODES = {
   'tournament.already_joined': { status: 409, message: 'Already in this tournament.' },
   'tournament.full': { status: 409, message: 'The tournament is full.' },
   'tournament.not_found': { status: 404, message: 'No such tournament.' }, // Hajime
+  'tournament.closed': { status: 409, message: 'The tournament is no longer open.' }, // Hajime
   'vote.not_found': { status: 404, message: 'No such vote.' },
 
   // economy.*, inventory.*, iap.*
@@ -89,7 +90,11 @@ export const ERROR_CODES = {
 
   // social.*, chat.*, dm.*, notification.*
   'social.already_member': { status: 409, message: 'Already a member.' },
-  'social.cannot_friend_self': { status: 422, message: 'You cannot befriend yourself.' },
+  'social.cannot_friend_self': { status: 400, message: 'You cannot befriend yourself.' },
+  'social.friend_not_found': { status: 404, message: 'No such player to befriend.' },
+  'social.friendship_not_found': { status: 404, message: 'No such friendship or request.' },
+  'social.group_not_found': { status: 404, message: 'No such group.' },
+  'social.member_not_found': { status: 404, message: 'Not a member of this group.' },
   'social.group_closed': { status: 403, message: 'The group is closed.' },
   'social.group_full': { status: 409, message: 'The group is full.' },
   'social.not_member': { status: 403, message: 'Not a member of this group.' }, // Hajime
@@ -102,6 +107,7 @@ export const ERROR_CODES = {
   'notification.not_found': { status: 404, message: 'No such notification.' }, // Hajime
 
   // save.*, storage.*
+  'save.not_found': { status: 404, message: 'That save slot is empty.' },
   'save.slot_limit_reached': { status: 409, message: 'All save slots are used.' },
   'save.too_large': { status: 413, message: 'The save is too large.' },
   'save.version_conflict': { status: 409, message: 'The save changed meanwhile; see `details.current_version`.' },

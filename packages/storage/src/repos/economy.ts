@@ -90,19 +90,21 @@ function currency(v: unknown): string {
 async function change(tx: Queryable, playerId: string, cur: string, amount: number, opts: ChangeOptions): Promise<LedgerEntry> {
   await tx.query('INSERT INTO wallets (id, player_id, currency) VALUES ($1, $2, $3) ON CONFLICT (player_id, currency) DO NOTHING', [newId(), playerId, cur]);
   const [wallet] = await tx.query<{ id: WalletId; balance: number }>('SELECT id, balance FROM wallets WHERE player_id = $1 AND currency = $2 FOR UPDATE', [playerId, cur]);
+  // Gone between the insert and the lock: the player was erased meanwhile.
+  if (wallet === undefined) throw new StorageError('STO_ERR_NOT_FOUND', { details: { player_id: playerId, currency: cur } });
   const key = opts.idempotency_key ?? null;
   if (key !== null) {
-    const [prior] = await tx.query<LedgerEntry & Record<string, unknown>>('SELECT * FROM transactions WHERE wallet_id = $1 AND idempotency_key = $2', [wallet!.id, key]);
+    const [prior] = await tx.query<LedgerEntry & Record<string, unknown>>('SELECT * FROM transactions WHERE wallet_id = $1 AND idempotency_key = $2', [wallet.id, key]);
     if (prior !== undefined) return { ...prior, replayed: true };
   }
-  const after = wallet!.balance + amount;
-  if (after < 0) throw new StorageError('STO_ERR_INSUFFICIENT_FUNDS', { details: { currency: cur, balance: wallet!.balance, needed: -amount } });
+  const after = wallet.balance + amount;
+  if (after < 0) throw new StorageError('STO_ERR_INSUFFICIENT_FUNDS', { details: { currency: cur, balance: wallet.balance, needed: -amount } });
   if (after > MAX_AMOUNT) throw invalid('amount', 'balance would overflow');
-  await tx.query('UPDATE wallets SET balance = $2, updated_at = now() WHERE id = $1', [wallet!.id, after]);
+  await tx.query('UPDATE wallets SET balance = $2, updated_at = now() WHERE id = $1', [wallet.id, after]);
   const [row] = await tx.query<LedgerEntry & Record<string, unknown>>(
     `INSERT INTO transactions (id, wallet_id, amount, balance_after, reason, reference_type, reference_id, idempotency_key, metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING *`,
-    [newId(), wallet!.id, amount, after, opts.reason ?? null, opts.reference_type ?? null, opts.reference_id ?? null, key, object('metadata', opts.metadata ?? {}, METADATA_MAX_BYTES)],
+    [newId(), wallet.id, amount, after, opts.reason ?? null, opts.reference_type ?? null, opts.reference_id ?? null, key, object('metadata', opts.metadata ?? {}, METADATA_MAX_BYTES)],
   );
   return row!;
 }

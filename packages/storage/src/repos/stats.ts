@@ -22,17 +22,20 @@ export interface PlayerStats {
 /** Winners and losers of a result, per the rules above. */
 export function outcome(players: readonly string[], result: unknown): { winners: Set<string>; losers: Set<string> } {
   const r = (typeof result === 'object' && result !== null ? result : {}) as Record<string, unknown>;
-  const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : undefined);
+  // Ids compare case-insensitively (rosters are stored lowercased).
+  const list = (v: unknown): string[] | undefined =>
+    (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : undefined)?.map((x) => x.toLowerCase());
   const winners = list(r['winners']) ?? list(r['winner']);
   if (winners === undefined) return { winners: new Set(), losers: new Set() };
-  const losers = list(r['losers']) ?? list(r['loser']) ?? players.filter((p) => !winners.includes(p));
+  const roster = players.map((p) => p.toLowerCase());
+  const losers = list(r['losers']) ?? list(r['loser']) ?? roster.filter((p) => !winners.includes(p));
   return { winners: new Set(winners), losers: new Set(losers) };
 }
 
 /** Applies one finished match to the stats of its players, inside the caller's transaction. */
 export async function applyMatchStats(tx: Queryable, players: readonly string[], result: unknown): Promise<void> {
   const { winners, losers } = outcome(players, result);
-  for (const p of new Set(players)) {
+  for (const p of new Set(players.map((x) => x.toLowerCase()))) {
     const w = winners.has(p) ? 1 : 0;
     const l = losers.has(p) && !winners.has(p) ? 1 : 0;
     await tx.query(

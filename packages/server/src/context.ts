@@ -1,0 +1,37 @@
+/**
+ * What every plugin of one server shares: options, storage, the actor system, auth, rate limiters and
+ * metrics. Passed to plugins explicitly (no module state); also reachable as `fastify.hajime`.
+ */
+import type { ActorSystem } from '@hajime/actor';
+import type { Storage } from '@hajime/storage';
+import type { Registry } from 'prom-client';
+import type { AuthService, Principal } from './auth/auth-service.js';
+import type { IdentityVerifier } from './auth/identity-verifier.js';
+import type { SlidingWindowLimiter } from './internal/sliding-window.js';
+import type { RateLimitGroup, ResolvedOptions } from './options.js';
+
+export interface ServerContext {
+  readonly options: ResolvedOptions;
+  readonly storage: Storage;
+  readonly system: ActorSystem;
+  readonly auth: AuthService;
+  readonly identities: IdentityVerifier;
+  readonly limiters: Readonly<Record<RateLimitGroup, SlidingWindowLimiter>>;
+  readonly metrics: Registry;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hajime: ServerContext;
+  }
+  interface FastifyContextConfig {
+    /** Rate limit group (default `api` under /api/v1). */
+    rateLimit?: RateLimitGroup | false;
+    /** Require a bearer token. */
+    auth?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set by the `authenticate` hook on authenticated routes. */
+    principal: Principal | null;
+  }
+}

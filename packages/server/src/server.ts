@@ -1,0 +1,116 @@
+/**
+ * `createServer(options)`: builds Fastify (REST under /api/v1, health, metrics, OpenAPI at /docs) and
+ * the WebSocket gateway on the same HTTP server, without listening. `apps/server` listens.
+ *
+ * @example
+ * const storage = await Storage.open({ dataDir: './data' });
+ * const server = await createServer({ storage });
+ * await server.listen({ port: 8080, host: '0.0.0.0' });
+ */
+import { randomUUID } from 'node:crypto';
+import { ActorSystem } from '@hajime/actor';
+import { httpErrorBody } from '@hajime/protocol';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { AuthService } from './auth/auth-service.js';
+import { NO_PROVIDERS, type IdentityVerifier } from './auth/identity-verifier.js';
+import type { ServerContext } from './context.js';
+import { errorHandler } from './error-handler.js';
+import { authenticateHook, rateLimitHook, requireLength, type HajimeRouteConfig } from './hooks.js';
+import { SlidingWindowLimiter } from './internal/sliding-window.js';
+import { RATE_LIMIT_GROUPS, resolveOptions, type RateLimitGroup, type ServerOptions } from './options.js';
+import { authPlugin } from './plugins/auth.js';
+import { docsPlugin } from './plugins/docs.js';
+import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { playersPlugin } from './plugins/players.js';
+
+/** A plugin of one domain: registered under /api/v1 with the shared context. */
+export type DomainPlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
+
+export interface HajimeServer {
+  readonly app: FastifyInstance;
+  readonly context: ServerContext;
+  /** Starts listening; resolves with the bound address (`http://host:port`). */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /** Stops accepting, closes sockets; stops the actor system if the server created it. Storage stays open. */
+  close(): Promise<void>;
+}
+
+export interface CreateServerExtras {
+  /** Verifies third-party sign-in tokens (default: none configured). */
+  readonly identities?: IdentityVerifier;
+  /** More domain plugins (later issues add theirs the same way). */
+  readonly plugins?: readonly DomainPlugin[];
+}
+
+export async function createServer(options: ServerOptions, extras: CreateServerExtras = {}): Promise<HajimeServer> {
+  const opts = resolveOptions(options);
+  const ownSystem = opts.system === undefined;
+  const system = opts.system ?? new ActorSystem({ snapshotStore: opts.storage.snapshots, ...(opts.actorLogger === undefined ? {} : { logger: opts.actorLogger }) });
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.logger === true ? 'info' : (opts.logger.level ?? 'info') },
+    bodyLimit: opts.bodyLimitBytes,
+    trustProxy: opts.trustProxy as boolean | string | string[],
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { allErrors: true } },
+  });
+  const limiters = Object.fromEntries(RATE_LIMIT_GROUPS.map((g) => [g, new SlidingWindowLimiter(system.clock, opts.rateLimits[g].max, opts.rateLimits[g].windowMs)])) as Record<RateLimitGroup, SlidingWindowLimiter>;
+  const context: ServerContext = {
+    options: opts,
+    storage: opts.storage,
+    system,
+    auth: new AuthService(opts.storage, system.clock, opts.auth),
+    identities: extras.identities ?? NO_PROVIDERS,
+    limiters,
+    metrics: new Registry(),
+  };
+  app.decorate('hajime', context);
+  app.decorateRequest('principal', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(httpErrorBody('not_found', { method: request.method, url: request.url.split('?')[0] }));
+  });
+  app.addHook('onRequest', requireLength);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await docsPlugin(app, context);
+  if (opts.corsOrigins.length > 0) {
+    const { default: cors } = await import('@fastify/cors');
+    await app.register(cors, { origin: [...opts.corsOrigins], credentials: true });
+  }
+  await healthPlugin(app, context);
+  await metricsPlugin(app, context);
+  await app.register(
+    async (api) => {
+      api.addHook('onRoute', (route) => {
+        const config = (route.config ?? {}) as HajimeRouteConfig;
+        if (config.rateLimit === undefined) route.config = { ...config, rateLimit: 'api' };
+      });
+      api.addHook('onRequest', rateLimitHook(context));
+      api.addHook('preHandler', authenticateHook(context));
+      await authPlugin(api, context);
+      await playersPlugin(api, context);
+      for (const plugin of extras.plugins ?? []) await plugin(api, context);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  let closed = false;
+  return {
+    app,
+    context,
+    async listen(listenOptions = {}) {
+      return app.listen({ port: listenOptions.port ?? 8080, host: listenOptions.host ?? '127.0.0.1' });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      if (ownSystem) await system.stop();
+    },
+  };
+}
