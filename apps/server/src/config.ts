@@ -8,20 +8,44 @@ import { LOG_LEVELS } from '@hajime/actor';
 import type { DemoOptions } from './demo.js';
 
 export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
   readonly logLevel: LogLevel;
+  readonly dev: boolean;
   /** `postgres://...` to use a Postgres server; undefined for the embedded database. */
   readonly databaseUrl: string | undefined;
   /** Folder of the embedded database. */
   readonly dataDir: string;
+  readonly corsOrigins: readonly string[];
+  readonly wsOrigins: readonly string[] | undefined;
+  readonly registration: 'open' | 'oauth_only' | 'closed';
+  /** Enables guest device sign-in when set (≥ 32 bytes). */
+  readonly guestPepper: string | undefined;
+  readonly trustProxy: boolean;
+  /** Run the supervised crash-and-resume demo ticker under the root supervisor. */
+  readonly demoTicker: boolean;
   readonly demo: DemoOptions;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got ${JSON.stringify(raw)})`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
   return n;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1/true or 0/false (got ${JSON.stringify(raw)})`);
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
 /** Reads and validates the configuration. */
@@ -30,10 +54,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (!LOG_LEVELS.includes(level)) throw new Error(`HAJIME_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(level)})`);
   const url = env['DATABASE_URL'];
   if (url !== undefined && url !== '' && !/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+  const registration = env['HAJIME_REGISTRATION'] ?? 'open';
+  if (!['open', 'oauth_only', 'closed'].includes(registration)) throw new Error('HAJIME_REGISTRATION must be open, oauth_only or closed');
+  const pepper = env['HAJIME_GUEST_PEPPER'];
+  if (pepper !== undefined && pepper !== '' && Buffer.byteLength(pepper) < 32) throw new Error('HAJIME_GUEST_PEPPER must be at least 32 bytes');
   return Object.freeze({
+    port: int(env, 'PORT', 8080, 0, 65_535),
+    host: env['HOST'] === undefined || env['HOST'] === '' ? '0.0.0.0' : env['HOST'],
     logLevel: level,
+    dev: flag(env, 'HAJIME_DEV'),
     databaseUrl: url === undefined || url === '' ? undefined : url,
     dataDir: env['HAJIME_DATA_DIR'] === undefined || env['HAJIME_DATA_DIR'] === '' ? './data' : env['HAJIME_DATA_DIR'],
+    corsOrigins: Object.freeze(list(env, 'HAJIME_CORS_ORIGINS') ?? []),
+    wsOrigins: list(env, 'HAJIME_WS_ORIGINS'),
+    registration: registration as AppConfig['registration'],
+    guestPepper: pepper === undefined || pepper === '' ? undefined : pepper,
+    trustProxy: flag(env, 'HAJIME_TRUST_PROXY'),
+    demoTicker: flag(env, 'HAJIME_DEMO'),
     demo: Object.freeze({
       tickIntervalMs: int(env, 'HAJIME_DEMO_TICK_MS', 1_000, 1),
       crashEveryTicks: int(env, 'HAJIME_DEMO_CRASH_EVERY', 7, 0),

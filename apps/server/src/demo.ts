@@ -1,6 +1,6 @@
 /**
- * The supervised demo that `npm start` runs until the game server exists: a ticking match-like process
- * under the root supervisor that crashes now and then on purpose. Every crash shows the supervisor's
+ * The root supervision tree, and the supervised demo it can run (`HAJIME_DEMO=1`): a ticking match-like
+ * process that crashes now and then on purpose. Every crash shows the supervisor's
  * report, and the restarted process resumes from its last snapshot (its tick count never goes back).
  */
 import { GenServer, Supervisor, noreply, ok, reply, type ActorSystem, type GenServerBehaviour, type Pid } from '@hajime/actor';
@@ -60,18 +60,24 @@ export function tickerBehaviour(options: DemoOptions): GenServerBehaviour<Ticker
 }
 
 /**
- * Starts the root supervision tree of the demo (asobi's top-level budget: 10 restarts in 60 s) and
- * returns its pid. The ticker is registered as `demo:ticker` with snapshots under the same key.
+ * Starts the root supervision tree of the release (asobi's top-level budget: 10 restarts in 60 s) and
+ * returns its pid. With `ticker`, the demo ticker runs under it, registered as `demo:ticker` with
+ * snapshots under the same key.
  */
-export async function startDemo(system: ActorSystem, options: DemoOptions = DEFAULT_DEMO_OPTIONS): Promise<Pid> {
+export async function startRoot(system: ActorSystem, options: { ticker: boolean; demo?: DemoOptions } = { ticker: false }): Promise<Pid> {
   return Supervisor.start(
     system,
     {
       strategy: 'one_for_one',
       intensity: 10,
       periodMs: 60_000,
-      children: [GenServer.childSpec('ticker', tickerBehaviour(options), undefined, { name: 'demo:ticker', restart: 'permanent' })],
+      children: options.ticker ? [GenServer.childSpec('ticker', tickerBehaviour(options.demo ?? DEFAULT_DEMO_OPTIONS), undefined, { name: 'demo:ticker', restart: 'permanent' })] : [],
     },
     { name: 'hajime:root' },
   );
+}
+
+/** The root tree with the demo ticker (what `HAJIME_DEMO=1 npm start` runs). */
+export function startDemo(system: ActorSystem, options: DemoOptions = DEFAULT_DEMO_OPTIONS): Promise<Pid> {
+  return startRoot(system, { ticker: true, demo: options });
 }

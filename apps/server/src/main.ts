@@ -1,12 +1,14 @@
 /**
  * `npm start`: the reference release. Reads the configuration from the environment, opens storage (the
  * embedded database in `HAJIME_DATA_DIR`, or Postgres at `DATABASE_URL`), builds the actor system with
- * snapshots in that database, starts the root supervision tree, and stops it all cleanly on SIGINT/SIGTERM.
+ * snapshots in that database, starts the root supervision tree and the HTTP + WebSocket server, and stops
+ * it all cleanly on SIGINT/SIGTERM.
  */
 import { ActorSystem, consoleLogger } from '@hajime/actor';
+import { createServer } from '@hajime/server';
 import { Storage } from '@hajime/storage';
 import { loadConfig } from './config.js';
-import { startDemo } from './demo.js';
+import { startRoot } from './demo.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +19,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = consoleLogger({ level: config.logLevel });
+  // A signal during start-up stops as soon as start-up reaches a safe point (see `shutdown` below).
+  let earlySignal: string | undefined;
+  const early = (signal: string) => () => {
+    earlySignal ??= signal;
+  };
+  process.once('SIGINT', early('SIGINT'));
+  process.once('SIGTERM', early('SIGTERM'));
   const where = config.databaseUrl === undefined ? `embedded database in ${config.dataDir}` : 'Postgres at DATABASE_URL';
   logger.info({ event: 'storage_opening', driver: config.databaseUrl === undefined ? 'pglite' : 'postgres', dataDir: config.dataDir }, `hajime: opening the ${where}`);
   let storage: Storage;
@@ -27,20 +36,46 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (!storage.ready) {
-    // The node stays up but not ready (the HTTP server will answer /ready with 503); say why plainly.
+    // The node stays up but not ready (/ready answers 503); say why plainly.
     logger.error({ event: 'migration_failed', err: storage.migrationError, details: storage.migrationError?.details }, 'hajime: a schema migration failed; not ready');
   }
   const system = new ActorSystem({ logger, snapshotStore: storage.snapshots });
-  const root = await startDemo(system, config.demo);
-  logger.info({ event: 'started', root: root.toString(), storage: storage.kind, ready: storage.ready, demo: config.demo }, 'hajime: supervised demo running (Ctrl-C to stop)');
+  const root = await startRoot(system, { ticker: config.demoTicker, demo: config.demo });
+  const server = await createServer({
+    storage,
+    system,
+    logger: { level: config.logLevel },
+    dev: config.dev,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    ...(config.wsOrigins === undefined ? {} : { ws: { allowedOrigins: config.wsOrigins } }),
+    auth: {
+      registration: config.registration,
+      ...(config.guestPepper === undefined ? {} : { guest: { enabled: true, pepper: config.guestPepper } }),
+    },
+  });
+  let address: string;
+  try {
+    address = await server.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    logger.error({ event: 'listen_failed', err: e, port: config.port, host: config.host }, `hajime: cannot listen on ${config.host}:${config.port}`);
+    await system.stop();
+    await storage.close();
+    process.exit(1);
+  }
+  logger.info(
+    { event: 'started', address, root: root.toString(), storage: storage.kind, ready: storage.ready, demo: config.demoTicker ? config.demo : false },
+    `hajime: listening on ${address} (REST under /api/v1, WebSocket at /ws, API docs at /docs)`,
+  );
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ event: 'stopping', signal }, 'hajime: stopping');
-    system
-      .stop()
+    server
+      .close()
+      .then(() => system.stop())
       .then(() => storage.close())
       .then(
         () => {
@@ -53,8 +88,10 @@ async function main(): Promise<void> {
         },
       );
   };
+  process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (earlySignal !== undefined) shutdown(earlySignal);
 }
 
 void main();

@@ -34,6 +34,13 @@ t.test('the supervised demo', async (t) => {
 
   t.test('config is read from the environment and validated', async (t) => {
     t.same(loadConfig({}).demo, { tickIntervalMs: 1000, crashEveryTicks: 7, reportEveryTicks: 1 });
+    t.equal(loadConfig({}).port, 8080);
+    t.equal(loadConfig({}).demoTicker, false);
+    t.equal(loadConfig({ HAJIME_DEMO: '1' }).demoTicker, true);
+    t.same(loadConfig({ HAJIME_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins, ['https://a.example', 'https://b.example']);
+    t.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
+    t.throws(() => loadConfig({ HAJIME_GUEST_PEPPER: 'short' }), /HAJIME_GUEST_PEPPER/);
+    t.throws(() => loadConfig({ HAJIME_DEV: 'maybe' }), /HAJIME_DEV/);
     t.equal(loadConfig({}).dataDir, './data');
     t.equal(loadConfig({}).databaseUrl, undefined);
     t.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl, 'postgres://u@h/db');
@@ -51,7 +58,9 @@ t.test('the supervised demo', async (t) => {
     const reports = first.lines.filter((l) => l['report'] === 'child_terminated');
     t.ok(reports.length >= 2, 'a child_terminated report per crash');
     t.match(reports[0], { level: 'error', supervisor: 'hajime:root', child: { id: 'ticker', restart: 'permanent' } });
-    t.match(first.lines.find((l) => l['event'] === 'started'), { storage: 'pglite', ready: true });
+    const started = first.lines.find((l) => l['event'] === 'started');
+    t.match(started, { storage: 'pglite', ready: true, address: /^http:\/\/127\.0\.0\.1:\d+$/ });
+    t.equal(await first.ready, 200, 'GET /ready answers 200 on the listening server');
     const resumed = first.lines.filter((l) => l['event'] === 'resumed').map((l) => l['tick']);
     t.same(resumed.slice(0, 2), [4, 8], 'each restart resumes at the tick it crashed on');
     t.ok(first.lines.some((l) => l['event'] === 'stopped'));
@@ -65,10 +74,11 @@ t.test('the supervised demo', async (t) => {
 });
 
 /** Runs `node dist/src/main.js` until it has logged `resumes` resumed events, then sends SIGTERM. */
-async function runRelease(dataDir: string, resumes: number): Promise<{ code: number | null; lines: Record<string, unknown>[] }> {
+async function runRelease(dataDir: string, resumes: number): Promise<{ code: number | null; lines: Record<string, unknown>[]; ready: Promise<number> | undefined }> {
+  let ready: Promise<number> | undefined;
   const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, DATABASE_URL: '', HAJIME_DATA_DIR: dataDir, HAJIME_DEMO_TICK_MS: '20', HAJIME_DEMO_CRASH_EVERY: '4', HAJIME_LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: '', HAJIME_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', HAJIME_DEMO: '1', HAJIME_DEMO_TICK_MS: '20', HAJIME_DEMO_CRASH_EVERY: '4', HAJIME_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
@@ -81,11 +91,14 @@ async function runRelease(dataDir: string, resumes: number): Promise<{ code: num
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 1);
         try {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          lines.push(entry);
+          // The HTTP server answers as soon as it says it is listening.
+          if (entry['event'] === 'started') ready = fetch(`${String(entry['address'])}/ready`).then((r) => r.status);
         } catch {
           lines.push({ raw: line });
         }
-        if (lines.filter((l) => l['event'] === 'resumed').length >= resumes) resolve();
+        if (lines.some((l) => l['event'] === 'started') && lines.filter((l) => l['event'] === 'resumed').length >= resumes) resolve();
       }
     });
     child.on('exit', () => resolve());
@@ -93,8 +106,9 @@ async function runRelease(dataDir: string, resumes: number): Promise<{ code: num
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await enough;
+  const readyStatus = ready === undefined ? undefined : await ready;
   child.kill('SIGTERM');
   const code = await exit;
   clearTimeout(killer);
-  return { code, lines };
+  return { code, lines, ready: readyStatus === undefined ? undefined : Promise.resolve(readyStatus) };
 }

@@ -1,0 +1,84 @@
+// The authorization matrix: every /api/v1 route × {no token, another player's token, own token}.
+// A route missing from MATRIX fails this test, so every new route must declare who may call it.
+import t from 'tap';
+import { deviceSecret, testServer, testStorage, uniqueName } from './helpers.js';
+
+type Access = 'public' | 'authenticated' | 'owner' | 'self';
+
+interface Actor {
+  readonly id: string;
+  readonly token: string;
+  readonly username: string;
+}
+
+interface Case {
+  readonly access: Access;
+  /** Builds the request for `caller` acting on `target`'s resource (owner routes) or on itself. */
+  readonly request: (caller: Actor, target: Actor) => { method: string; url: string; payload?: Record<string, unknown> };
+  /** After a call by another player: the target's data must be untouched (checked by this). */
+  readonly untouched?: 'profile' | 'exists';
+}
+
+const MATRIX: Record<string, Case> = {
+  'POST /api/v1/auth/register': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/register', payload: { username: uniqueName(), password: 'password123' } }) },
+  'POST /api/v1/auth/login': { access: 'public', request: (c) => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: c.username, password: 'password123' } }) },
+  'POST /api/v1/auth/refresh': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: 'x'.repeat(43) } }) },
+  'POST /api/v1/auth/logout': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/logout', payload: {} }) },
+  'POST /api/v1/auth/guest': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/guest', payload: { device_id: uniqueName('dev'), device_secret: deviceSecret() } }) },
+  'POST /api/v1/auth/oauth': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/oauth', payload: { provider: 'google', token: 'x' } }) },
+  'POST /api/v1/auth/guest/upgrade': { access: 'self', request: () => ({ method: 'POST', url: '/api/v1/auth/guest/upgrade', payload: { username: uniqueName(), password: 'password123' } }), untouched: 'profile' },
+  'POST /api/v1/auth/link': { access: 'self', request: () => ({ method: 'POST', url: '/api/v1/auth/link', payload: { provider: 'google', token: 'x' } }), untouched: 'profile' },
+  'DELETE /api/v1/auth/unlink': { access: 'self', request: () => ({ method: 'DELETE', url: '/api/v1/auth/unlink?provider=google' }), untouched: 'profile' },
+  'GET /api/v1/players/{id}': { access: 'authenticated', request: (_c, target) => ({ method: 'GET', url: `/api/v1/players/${target.id}` }) },
+  'PUT /api/v1/players/{id}': { access: 'owner', request: (_c, target) => ({ method: 'PUT', url: `/api/v1/players/${target.id}`, payload: { display_name: 'changed' } }), untouched: 'profile' },
+  'POST /api/v1/players/me/erase': { access: 'self', request: () => ({ method: 'POST', url: '/api/v1/players/me/erase', payload: { password: 'password123' } }), untouched: 'exists' },
+};
+
+t.test('authorization matrix', async (t) => {
+  const storage = await testStorage(t);
+  const server = await testServer(t, storage);
+  const app = server.app;
+  const register = async (): Promise<Actor> => {
+    const username = uniqueName('m');
+    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
+    return { id: r.player_id, token: r.access_token, username };
+  };
+
+  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+  const routes = Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/api/v1/'))
+    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  t.same(routes.slice().sort(), Object.keys(MATRIX).sort(), 'every route is in the matrix, and every matrix row is a route');
+
+  for (const [route, c] of Object.entries(MATRIX)) {
+    t.test(`${route} (${c.access})`, async (t) => {
+      const victim = await register();
+      const attacker = await register();
+      const before = (await storage.players.get(victim.id))!;
+
+      const anon = await app.inject({ ...c.request(victim, victim) } as never);
+      if (c.access === 'public') t.notOk(['missing_token', 'invalid_token'].includes(anon.json()?.error?.details?.reason), 'no bearer token needed');
+      else {
+        t.equal(anon.statusCode, 401, 'no token: 401');
+        t.equal(anon.json().error.code, 'unauthenticated');
+      }
+      const forged = await app.inject({ ...c.request(victim, victim), headers: { authorization: 'Bearer not-a-real-token-not-a-real-token-xx' } } as never);
+      if (c.access !== 'public') t.equal(forged.statusCode, 401, 'forged token: 401');
+
+      if (c.access !== 'public') {
+        const other = await app.inject({ ...c.request(attacker, victim), headers: { authorization: `Bearer ${attacker.token}` } } as never);
+        if (c.access === 'owner') {
+          t.equal(other.statusCode, 403, "another player's token: 403");
+          t.equal(other.json().error.code, 'forbidden');
+        } else t.not(other.statusCode, 401, "another player's token is a valid session");
+        const after = await storage.players.get(victim.id);
+        if (c.untouched === 'exists') t.ok(after, "the victim's account still exists");
+        if (c.untouched === 'profile') t.same(after, before, "the victim's row is untouched");
+
+        const own = await app.inject({ ...c.request(victim, victim), headers: { authorization: `Bearer ${victim.token}` } } as never);
+        t.not(own.statusCode, 401, 'own token: authenticated');
+        t.not(own.statusCode, 403, 'own token: allowed');
+      }
+    });
+  }
+});
