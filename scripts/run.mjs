@@ -2,7 +2,7 @@
 // The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run bench`.
 // It installs what is missing (pnpm, pinned, through npx; no corepack), builds with `tsc -b`, then runs
 // the server, the test suite (tap, then a coverage threshold) or a benchmark. Needs only Node 20 and npm.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +66,17 @@ switch (command) {
   case 'test': {
     build();
     const tap = join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
-    const status = run(process.execPath, [tap, ...rest]);
+    const child = spawn(process.execPath, [tap, ...rest], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4096);
+    });
+    const status = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    // tap closes with `# { total: N, pass: N, fail: N, skip: N }`; restate it as a plain summary line.
+    const last = tail.split('\n').filter((l) => l.startsWith('# { total')).pop() ?? '';
+    const count = (k) => Number(new RegExp(`${k}: (\\d+)`).exec(last)?.[1] ?? 0);
+    if (last !== '') console.log(`tests: ${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
     if (status !== 0) process.exit(status);
     if (rest.length === 0) process.exit(checkCoverage());
     break;
