@@ -40,6 +40,8 @@ export interface SteamOptions {
   readonly appId: string;
   /** Steam Web API base (default https://api.steampowered.com); tests point it at a local fake. */
   readonly apiBaseUrl?: string;
+  /** The identity string clients pass to `GetAuthTicketForWebApi`; sent as `identity` when set. */
+  readonly identity?: string;
 }
 
 export interface AuthOptions {
@@ -64,6 +66,8 @@ export interface WsOptions {
   readonly maxChatChannels?: number;
   /** Offer the binary world.tick wire when a client asks for it. */
   readonly binaryWire?: boolean;
+  /** Outbound bytes a connection may leave unread before it is closed 1013 `slow_consumer` (default 4 MiB). */
+  readonly maxBufferedBytes?: number;
 }
 
 export interface ServerOptions {
@@ -112,6 +116,7 @@ export interface ResolvedOptions {
     readonly framesPerSecond: number;
     readonly maxChatChannels: number;
     readonly binaryWire: boolean;
+    readonly maxBufferedBytes: number;
   };
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean | string | readonly string[];
@@ -166,6 +171,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
       framesPerSecond: positive('ws.framesPerSecond', w.framesPerSecond, 60),
       maxChatChannels: positive('ws.maxChatChannels', w.maxChatChannels, 32),
       binaryWire: w.binaryWire ?? false,
+      maxBufferedBytes: positive('ws.maxBufferedBytes', w.maxBufferedBytes, 4 * 1024 * 1024),
     }),
     bodyLimitBytes: positive('bodyLimitBytes', o.bodyLimitBytes, 1024 * 1024),
     trustProxy: o.trustProxy ?? false,

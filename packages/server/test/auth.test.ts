@@ -121,6 +121,12 @@ t.test('auth over REST', async (t) => {
     const oauthOnly = await testServer(t, storage, { auth: { registration: 'oauth_only' } });
     const r2 = await oauthOnly.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username: uniqueName(), password: 'password1' } });
     t.equal(r2.json().error.code, 'auth.password_registration_disabled');
+    const guestClosed = await closed.app.inject({ method: 'POST', url: '/api/v1/auth/guest', payload: { device_id: uniqueName('d'), device_secret: deviceSecret() } });
+    t.equal(guestClosed.json().error.code, 'auth.registration_closed', 'closed means no new guests either');
+    const guestUp = await oauthOnly.app.inject({ method: 'POST', url: '/api/v1/auth/guest', payload: { device_id: uniqueName('d'), device_secret: deviceSecret() } });
+    t.equal(guestUp.statusCode, 200, 'oauth_only still allows guests');
+    const upgrade = await oauthOnly.app.inject({ method: 'POST', url: '/api/v1/auth/guest/upgrade', payload: { username: uniqueName(), password: 'password1' }, headers: { authorization: `Bearer ${guestUp.json().access_token}` } });
+    t.equal(upgrade.json().error.code, 'auth.password_registration_disabled', 'but not turning them into password accounts');
     const noGuests = await testServer(t, storage, { auth: { guest: { enabled: false } } });
     const r3 = await noGuests.app.inject({ method: 'POST', url: '/api/v1/auth/guest', payload: { device_id: 'd', device_secret: deviceSecret() } });
     t.equal(r3.statusCode, 403);

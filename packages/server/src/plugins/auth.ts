@@ -146,6 +146,7 @@ export async function authPlugin(app: FastifyInstance, ctx: ServerContext): Prom
         if (player.banned_at !== null) throw new ApiError('forbidden', { reason: 'banned' });
         return signedIn(player, { guest: true });
       }
+      if (opts.registration === 'closed') throw new ApiError('auth.registration_closed');
       const global = ctx.limiters.guest_global.hit('guest_global');
       if (!global.allowed) throw new ApiError('rate_limited', { retry_after: Math.max(1, Math.ceil(global.retryAfterMs / 1000)), group: 'guest_global' });
       let count: number;
@@ -185,6 +186,7 @@ export async function authPlugin(app: FastifyInstance, ctx: ServerContext): Prom
     },
     async (request) => {
       const playerId = me(request);
+      if (opts.registration === 'oauth_only') throw new ApiError('auth.password_registration_disabled');
       const { username, password } = request.body as { username: string; password: string };
       checkPassword(password);
       const hashed = await hashPassword(password);
@@ -301,7 +303,8 @@ export async function authPlugin(app: FastifyInstance, ctx: ServerContext): Prom
       const player = await storage.players.require(playerId);
       const identities = await storage.players.listIdentities(playerId);
       if (!identities.some((i) => i.provider === provider)) throw new ApiError('auth.identity_not_found', { provider });
-      const remaining = identities.length - 1 + (player.hashed_password === null ? 0 : 1);
+      // Every identity of that provider goes: count what is left after it.
+      const remaining = identities.filter((i) => i.provider !== provider).length + (player.hashed_password === null ? 0 : 1);
       if (remaining < 1) throw new ApiError('auth.last_auth_method');
       await storage.players.removeIdentity(playerId, provider);
       return { success: true };
