@@ -1,38 +1,11 @@
 // The authorization matrix: every /api/v1 route × {no token, another player's token, own token}.
 // A route missing from MATRIX fails this test, so every new route must declare who may call it.
 import t from 'tap';
-import { deviceSecret, testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage, uniqueName } from './helpers.js';
+import { CORE_ROWS } from './matrix/core.js';
+import type { Actor, Case } from './matrix/types.js';
 
-type Access = 'public' | 'authenticated' | 'owner' | 'self';
-
-interface Actor {
-  readonly id: string;
-  readonly token: string;
-  readonly username: string;
-}
-
-interface Case {
-  readonly access: Access;
-  /** Builds the request for `caller` acting on `target`'s resource (owner routes) or on itself. */
-  readonly request: (caller: Actor, target: Actor) => { method: string; url: string; payload?: Record<string, unknown> };
-  /** After a call by another player: the target's data must be untouched (checked by this). */
-  readonly untouched?: 'profile' | 'exists';
-}
-
-const MATRIX: Record<string, Case> = {
-  'POST /api/v1/auth/register': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/register', payload: { username: uniqueName(), password: 'password123' } }) },
-  'POST /api/v1/auth/login': { access: 'public', request: (c) => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: c.username, password: 'password123' } }) },
-  'POST /api/v1/auth/refresh': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: 'x'.repeat(43) } }) },
-  'POST /api/v1/auth/logout': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/logout', payload: {} }) },
-  'POST /api/v1/auth/guest': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/guest', payload: { device_id: uniqueName('dev'), device_secret: deviceSecret() } }) },
-  'POST /api/v1/auth/oauth': { access: 'public', request: () => ({ method: 'POST', url: '/api/v1/auth/oauth', payload: { provider: 'google', token: 'x' } }) },
-  'POST /api/v1/auth/guest/upgrade': { access: 'self', request: () => ({ method: 'POST', url: '/api/v1/auth/guest/upgrade', payload: { username: uniqueName(), password: 'password123' } }), untouched: 'profile' },
-  'POST /api/v1/auth/link': { access: 'self', request: () => ({ method: 'POST', url: '/api/v1/auth/link', payload: { provider: 'google', token: 'x' } }), untouched: 'profile' },
-  'DELETE /api/v1/auth/unlink': { access: 'self', request: () => ({ method: 'DELETE', url: '/api/v1/auth/unlink?provider=google' }), untouched: 'profile' },
-  'GET /api/v1/players/{id}': { access: 'authenticated', request: (_c, target) => ({ method: 'GET', url: `/api/v1/players/${target.id}` }) },
-  'PUT /api/v1/players/{id}': { access: 'owner', request: (_c, target) => ({ method: 'PUT', url: `/api/v1/players/${target.id}`, payload: { display_name: 'changed' } }), untouched: 'profile' },
-  'POST /api/v1/players/me/erase': { access: 'self', request: () => ({ method: 'POST', url: '/api/v1/players/me/erase', payload: { password: 'password123' } }), untouched: 'exists' },
-};
+const MATRIX: Record<string, Case> = { ...CORE_ROWS };
 
 t.test('authorization matrix', async (t) => {
   const storage = await testStorage(t);
