@@ -1,12 +1,14 @@
 /**
- * What every plugin of one server shares: options, storage, the actor system, auth, rate limiters and
- * metrics. Passed to plugins explicitly (no module state); also reachable as `fastify.hajime`.
+ * What every plugin of one server shares: options, storage, the actor system, auth, rate limiters,
+ * metrics and the WebSocket gateway. Passed to plugins explicitly (no module state); also reachable as
+ * `fastify.hajime`.
  */
 import type { ActorSystem } from '@hajime/actor';
 import type { Storage } from '@hajime/storage';
 import type { Registry } from 'prom-client';
 import type { AuthService, Principal } from './auth/auth-service.js';
 import type { IdentityVerifier } from './auth/identity-verifier.js';
+import type { Gateway } from './gateway/gateway.js';
 import type { SlidingWindowLimiter } from './internal/sliding-window.js';
 import type { RateLimitGroup, ResolvedOptions } from './options.js';
 
@@ -18,6 +20,8 @@ export interface ServerContext {
   readonly identities: IdentityVerifier;
   readonly limiters: Readonly<Record<RateLimitGroup, SlidingWindowLimiter>>;
   readonly metrics: Registry;
+  /** The WebSocket gateway: `registerFrameHandler(type, handler)`, `sendToPlayer(playerId, frame)`. */
+  readonly gateway: Gateway;
 }
 
 declare module 'fastify' {

@@ -13,9 +13,11 @@ import { httpErrorBody } from '@hajime/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { AuthService } from './auth/auth-service.js';
-import { NO_PROVIDERS, type IdentityVerifier } from './auth/identity-verifier.js';
+import type { IdentityVerifier } from './auth/identity-verifier.js';
+import { createIdentityVerifier } from './auth/identity-verifiers.js';
 import type { ServerContext } from './context.js';
 import { errorHandler } from './error-handler.js';
+import { Gateway } from './gateway/gateway.js';
 import { authenticateHook, rateLimitHook, requireLength, type HajimeRouteConfig } from './hooks.js';
 import { SlidingWindowLimiter } from './internal/sliding-window.js';
 import { RATE_LIMIT_GROUPS, resolveOptions, type RateLimitGroup, type ServerOptions } from './options.js';
@@ -38,7 +40,7 @@ export interface HajimeServer {
 }
 
 export interface CreateServerExtras {
-  /** Verifies third-party sign-in tokens (default: none configured). */
+  /** Verifies third-party sign-in tokens (default: built from `options.auth.providers`/`options.auth.steam`; none when neither is set). */
   readonly identities?: IdentityVerifier;
   /** More domain plugins (later issues add theirs the same way). */
   readonly plugins?: readonly DomainPlugin[];
@@ -46,6 +48,8 @@ export interface CreateServerExtras {
 
 export async function createServer(options: ServerOptions, extras: CreateServerExtras = {}): Promise<HajimeServer> {
   const opts = resolveOptions(options);
+  // Built first: a bad provider configuration throws before anything is started.
+  const identities = extras.identities ?? createIdentityVerifier({ providers: opts.auth.providers, steam: opts.auth.steam, ...(opts.system === undefined ? {} : { clock: opts.system.clock }) });
   const ownSystem = opts.system === undefined;
   const system = opts.system ?? new ActorSystem({ snapshotStore: opts.storage.snapshots, ...(opts.actorLogger === undefined ? {} : { logger: opts.actorLogger }) });
   const app = Fastify({
@@ -57,14 +61,18 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
     ajv: { customOptions: { allErrors: true } },
   });
   const limiters = Object.fromEntries(RATE_LIMIT_GROUPS.map((g) => [g, new SlidingWindowLimiter(system.clock, opts.rateLimits[g].max, opts.rateLimits[g].windowMs)])) as Record<RateLimitGroup, SlidingWindowLimiter>;
+  const auth = new AuthService(opts.storage, system.clock, opts.auth);
+  const metrics = new Registry();
+  const gateway = new Gateway({ options: opts, system, auth, limiters, metrics, log: app.log });
   const context: ServerContext = {
     options: opts,
     storage: opts.storage,
     system,
-    auth: new AuthService(opts.storage, system.clock, opts.auth),
-    identities: extras.identities ?? NO_PROVIDERS,
+    auth,
+    identities,
     limiters,
-    metrics: new Registry(),
+    metrics,
+    gateway,
   };
   app.decorate('hajime', context);
   app.decorateRequest('principal', null);
@@ -75,6 +83,10 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
   app.addHook('onRequest', requireLength);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // The WebSocket gateway ends its sessions and closes its sockets before the HTTP server closes.
+  app.addHook('preClose', async () => {
+    await gateway.close();
   });
 
   await docsPlugin(app, context);
@@ -98,6 +110,9 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
     },
     { prefix: '/api/v1' },
   );
+  // The WebSocket gateway at GET /ws, on the same HTTP server.
+  await gateway.start();
+  gateway.attach(app.server);
 
   let closed = false;
   return {

@@ -50,6 +50,8 @@ export class AuthService {
   readonly #byPlayer = new Map<string, Set<string>>();
   readonly #byFamily = new Map<string, Set<string>>();
   readonly #listeners = new Set<(r: Revocation) => void>();
+  /** Bumped by every revocation on this node: a lookup that raced one is not cached. */
+  #revocations = 0;
 
   constructor(storage: Storage, clock: Clock, opts: ResolvedOptions['auth']) {
     this.#storage = storage;
@@ -78,6 +80,7 @@ export class AuthService {
   }
 
   #emit(r: Revocation): void {
+    this.#revocations++;
     for (const l of this.#listeners) l(r);
   }
 
@@ -130,7 +133,10 @@ export class AuthService {
     const key = cacheKey(token);
     let entry = this.#cache.get(key);
     if (entry === undefined) {
-      const row = await this.#storage.tokens.resolve(token, 'access', this.#now());
+      const generation = this.#revocations;
+      let row = await this.#storage.tokens.resolve(token, 'access', this.#now());
+      // A revocation committed while we read: read again, so a revoked token is never cached as valid.
+      if (generation !== this.#revocations) row = await this.#storage.tokens.resolve(token, 'access', this.#now());
       entry = row === undefined ? { ok: false } : { ok: true, principal: { playerId: row.user_id, familyId: row.family_id, tokenHash: key }, banned: row.banned_at !== null };
       this.#cache.set(key, entry, entry.ok ? {} : { ttl: this.#opts.authCache.negativeTtlMs });
       if (entry.ok) {

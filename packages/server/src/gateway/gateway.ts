@@ -1,0 +1,286 @@
+/**
+ * The WebSocket gateway at `GET /ws`, on the same HTTP server as Fastify (`ws` in `noServer` mode,
+ * handling `upgrade`, no compression). An upgrade is admitted in this order: the path, the per-IP
+ * `ws_connect` limit (close 1008 `rate_limited`, spent before the Origin check), the Origin allowlist
+ * (close 1008 `origin_rejected`). Each admitted connection gets a session process (session.ts) under a
+ * DynamicSupervisor owned by the gateway. The socket side only measures, parses and casts frames; the
+ * session answers them; when the session ends, the socket is closed with the code its exit reason names.
+ *
+ * Later domains answer their frames through {@link Gateway.registerFrameHandler} and reach players with
+ * {@link Gateway.sendToPlayer} (or broadcast `pushMessage(frame)` to any group of session pids).
+ *
+ * @example
+ * export const chatPlugin: DomainPlugin = async (_app, ctx) => {
+ *   ctx.gateway.registerFrameHandler('chat.join', ({ payload, session }) => { ... return frame('chat.joined', payload); });
+ * };
+ * ctx.gateway.sendToPlayer(playerId, frame('notification.new', { id, type, subject, content }));
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { DynamicSupervisor, GenServer, ProcessGroups, isActorError, type ActorSystem, type Pid } from '@hajime/actor';
+import { parseFrame, type OutboundFrame, type ParseResult } from '@hajime/protocol';
+import type { Registry } from 'prom-client';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { AuthService, Revocation } from '../auth/auth-service.js';
+import type { SlidingWindowLimiter } from '../internal/sliding-window.js';
+import type { ResolvedOptions } from '../options.js';
+import { clientIp, compileTrust, originAllowed } from './admission.js';
+import { CLOSE_CODES, CLOSE_REASONS, closeFrameFor } from './close.js';
+import { FrameHandlers, presenceUpdate, type FrameHandler, type HandledType } from './frame-handlers.js';
+import { GatewayMetrics } from './metrics.js';
+import { RevocationLog } from './revocations.js';
+import { Session, SessionServer, playerGroup, pushMessage, revokeMessage, type GatewayLogger, type SessionArgs, type SessionEnv, type WireSocket } from './session.js';
+
+/** The path the gateway answers upgrades on. */
+export const WS_PATH = '/ws';
+
+/**
+ * Frames bigger than this are not even buffered: `ws` closes the socket with 1009. Frames between
+ * `ws.maxFrameBytes` and this get a `payload_too_large` error and the socket stays open.
+ */
+export function maxMessageBytes(maxFrameBytes: number): number {
+  return Math.max(1024 * 1024, 4 * maxFrameBytes);
+}
+
+/** How long `close()` waits for clients to answer the close handshake before cutting them off. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** What the gateway is built from (the server context's parts). */
+export interface GatewayDeps {
+  readonly options: ResolvedOptions;
+  readonly system: ActorSystem;
+  readonly auth: AuthService;
+  readonly limiters: { readonly ws_connect: SlidingWindowLimiter };
+  readonly metrics: Registry;
+  readonly log: GatewayLogger;
+}
+
+export class Gateway {
+  /** The delivery groups: `player:<id>` holds every session of a player on this node. */
+  readonly groups: ProcessGroups<string>;
+  readonly metrics: GatewayMetrics;
+  readonly #deps: GatewayDeps;
+  readonly #handlers = new FrameHandlers();
+  readonly #wss: WebSocketServer;
+  readonly #trust: ReturnType<typeof compileTrust>;
+  readonly #sockets = new Set<WebSocket>();
+  readonly #env: SessionEnv;
+  #sup: Pid | undefined;
+  #server: Server | undefined;
+  #closing = false;
+  #unsubscribe: (() => void) | undefined;
+  readonly #revocations = new RevocationLog();
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
+
+  constructor(deps: GatewayDeps) {
+    this.#deps = deps;
+    this.groups = new ProcessGroups<string>(deps.system);
+    this.metrics = new GatewayMetrics(deps.metrics);
+    this.#trust = compileTrust(deps.options.trustProxy);
+    this.#wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: maxMessageBytes(deps.options.ws.maxFrameBytes) });
+    this.#handlers.register('presence.update', presenceUpdate);
+    this.#env = {
+      ws: deps.options.ws,
+      auth: deps.auth,
+      groups: this.groups,
+      handlers: this.#handlers,
+      metrics: this.metrics,
+      log: deps.log,
+      revocations: this.#revocations,
+    };
+  }
+
+  /**
+   * Registers the handler of an inbound frame type (every type but `session.connect` and
+   * `session.heartbeat`, which the session answers itself). Throws if the type already has a handler,
+   * unless `replace: true`. A type without a handler answers `ws.request_failed` (`details.reason:
+   * 'not_available'`). `presence.update` has a default handler.
+   */
+  registerFrameHandler<T extends HandledType>(type: T, handler: FrameHandler<T>, options: { readonly replace?: boolean } = {}): void {
+    this.#handlers.register(type, handler, options);
+  }
+
+  /** Removes the handler of `type` (its frames then answer `not_available`); returns whether there was one. */
+  unregisterFrameHandler(type: HandledType): boolean {
+    return this.#handlers.unregister(type);
+  }
+
+  /**
+   * Pushes `frame` (without `cid`) to every connection of `playerId` on this node; returns how many
+   * connections it reached (0 when the player is offline).
+   */
+  sendToPlayer(playerId: string, frame: OutboundFrame<string, unknown>): number {
+    return this.groups.broadcast(playerGroup(playerId), pushMessage(frame));
+  }
+
+  /** Authenticated connections of `playerId` on this node. */
+  connectionsOf(playerId: string): number {
+    return this.groups.getMembers(playerGroup(playerId)).length;
+  }
+
+  /** Open WebSocket connections (authenticated or not). */
+  get connectionCount(): number {
+    return this.#sockets.size;
+  }
+
+  /** Starts the session supervisor and subscribes to revocations. Called once by `createServer`. */
+  async start(): Promise<void> {
+    if (this.#sup !== undefined) return;
+    this.#sup = await DynamicSupervisor.start(this.#deps.system, {
+      template: GenServer.template(SessionServer, { restart: 'temporary', options: () => ({ trapExit: true }) }),
+    });
+    this.#unsubscribe = this.#deps.auth.onRevoke((r) => this.#revoke(r));
+  }
+
+  /** Answers upgrades on `server` (the HTTP server Fastify listens with). */
+  attach(server: Server): void {
+    this.#server = server;
+    server.on('upgrade', this.#onUpgrade);
+  }
+
+  /**
+   * Stops accepting, ends every session (close 1001 `server_shutdown`), waits up to 2 s for clients to
+   * finish the close handshake, then cuts off the rest. Runs on the server's `preClose`.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#unsubscribe?.();
+    this.#server?.off('upgrade', this.#onUpgrade);
+    const sup = this.#sup;
+    if (sup !== undefined && this.#deps.system.isAlive(sup)) {
+      try {
+        await DynamicSupervisor.stop(sup, 'shutdown');
+      } catch (e) {
+        if (!isActorError(e, 'ACT_ERR_NOPROC')) throw e;
+      }
+    }
+    for (const ws of this.#sockets) if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS.serverShutdown);
+    if (this.#sockets.size > 0) {
+      const clock = this.#deps.system.clock;
+      await new Promise<void>((resolve) => {
+        const timer = clock.setTimer(resolve, CLOSE_GRACE_MS);
+        const check = (): void => {
+          if (this.#sockets.size > 0) return;
+          clock.clearTimer(timer);
+          resolve();
+        };
+        for (const ws of this.#sockets) ws.once('close', () => queueMicrotask(check));
+      });
+    }
+    for (const ws of this.#sockets) ws.terminate();
+  }
+
+  // ---- admission ----
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A client that resets during the handshake must not take the process down.
+    socket.on('error', noop);
+    if (this.#closing || this.#sup === undefined) return reject(socket, 503, 'Service Unavailable');
+    const path = (request.url ?? '').split('?', 1)[0];
+    if (path !== WS_PATH) return reject(socket, 404, 'Not Found');
+    const ip = clientIp(request, this.#trust);
+    if (!this.#deps.limiters.ws_connect.hit(`ws_connect:ip:${ip}`).allowed) return this.#refuse(request, socket, head, CLOSE_REASONS.rateLimited);
+    if (!originAllowed(request.headers.origin, this.#deps.options.ws.allowedOrigins)) return this.#refuse(request, socket, head, CLOSE_REASONS.originRejected);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, ip));
+  }
+
+  /** Completes the handshake only to close at once with 1008 and `reason`, so clients can read why. */
+  #refuse(request: IncomingMessage, socket: Duplex, head: Buffer, reason: string): void {
+    this.metrics.refused(reason);
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      this.#track(ws);
+      ws.close(CLOSE_CODES.policy, reason);
+    });
+  }
+
+  #track(ws: WebSocket): void {
+    this.#sockets.add(ws);
+    ws.on('error', noop);
+    ws.once('close', () => this.#sockets.delete(ws));
+  }
+
+  // ---- one connection ----
+
+  #accept(ws: WebSocket, ip: string): void {
+    this.#track(ws);
+    if (this.#closing || this.#sup === undefined) {
+      ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS.serverShutdown);
+      return;
+    }
+    const { metrics } = this;
+    metrics.connections.inc();
+    const maxFrameBytes = this.#deps.options.ws.maxFrameBytes;
+    const tooLarge: ParseResult = Object.freeze({ ok: false, error: Object.freeze({ code: 'payload_too_large', details: Object.freeze({ limit_bytes: maxFrameBytes }) }) });
+    let pid: Pid | undefined;
+    let pending: ((p: Pid) => void)[] | undefined = [];
+    let closed = false;
+    // The session may not exist yet for the first frames: queue them in order until it does.
+    const deliver = (fn: (p: Pid) => void): void => {
+      if (pid !== undefined) fn(pid);
+      else pending?.push(fn);
+    };
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      metrics.framesIn.inc();
+      if (isBinary) return deliver(Session.binary);
+      const bytes = data as Buffer;
+      // Measured before parsing: an oversize frame is never decoded.
+      const result = bytes.byteLength > maxFrameBytes ? tooLarge : parseFrame(bytes, maxFrameBytes);
+      deliver((p) => Session.frame(p, result));
+    });
+    ws.once('close', () => {
+      closed = true;
+      metrics.connections.dec();
+      deliver(Session.socketClosed);
+    });
+    ws.pause();
+
+    const args: SessionArgs = { env: this.#env, socket: wireSocket(ws), ip };
+    DynamicSupervisor.startChild(this.#sup, args).then(
+      (p) => {
+        if (p === undefined) throw new Error('session start ignored');
+        pid = p;
+        for (const fn of pending ?? []) fn(p);
+        pending = undefined;
+        void this.#deps.system.awaitExit(p).then((reason) => {
+          if (ws.readyState !== WebSocket.OPEN) return;
+          const c = closeFrameFor(reason);
+          ws.close(c.code, c.reason);
+        });
+        if (!closed) ws.resume();
+      },
+      (e: unknown) => {
+        pending = undefined;
+        if (!this.#closing) this.#deps.log.error({ err: e }, 'ws_session_start_failed');
+        if (ws.readyState === WebSocket.OPEN) ws.close(this.#closing ? CLOSE_CODES.goingAway : CLOSE_CODES.internal, this.#closing ? CLOSE_REASONS.serverShutdown : CLOSE_REASONS.internalError);
+      },
+    );
+  }
+
+  // ---- revocation ----
+
+  #revoke(r: Revocation): void {
+    this.#revocations.record(r);
+    this.groups.broadcast(playerGroup(r.playerId), revokeMessage(r.familyId));
+  }
+}
+
+function noop(): void {}
+
+function reject(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function wireSocket(ws: WebSocket): WireSocket {
+  return {
+    get open() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    send(text: string) {
+      ws.send(text);
+    },
+  };
+}

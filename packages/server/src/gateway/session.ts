@@ -1,0 +1,398 @@
+/**
+ * The session: one GenServer per WebSocket connection, owning everything about it: authentication
+ * (player, token family, negotiated wire), presence status, joined chat channels, the per-connection frame
+ * rate limit (fixed window) and the idle-auth timer. The socket side parses frames and casts them here;
+ * the session answers them in arrival order and is the only writer of outbound frames. When it stops,
+ * the gateway closes the socket with the close frame its exit reason names (see close.ts).
+ *
+ * Other code reaches a session only through this file's client API: `Session.frame/binary/socketClosed`
+ * (the socket side), `pushMessage(frame)` and `revokeMessage(familyId)` (sent to a session pid or
+ * broadcast to a process group of them).
+ */
+import { GenServer, noreply, ok, stop, type ExitReason, type GenServerBehaviour, type HandlerResult, type Pid, type ProcessContext, type ProcessGroups, type TimerRef } from '@hajime/actor';
+import { encodeFrame, errorFrame, frame, REPLY_TYPES, type ErrorCode, type InboundFrame, type OutboundFrame, type OutboundType, type ParseResult } from '@hajime/protocol';
+import { StorageError } from '@hajime/storage';
+import { ApiError } from '../api-error.js';
+import type { Principal } from '../auth/auth-service.js';
+import { mapError } from '../error-handler.js';
+import type { ResolvedOptions } from '../options.js';
+import { CLOSE_CODES, CLOSE_REASONS, closeWith } from './close.js';
+import { FrameRefusal, type FrameHandlerResult, type FrameHandlers, type FrameRequest, type HandledType, type SessionHandle } from './frame-handlers.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { RevocationLog } from './revocations.js';
+
+/** The fixed window of the per-connection frame rate limit. */
+export const FRAME_WINDOW_MS = 1_000;
+
+/** The socket as the session sees it: it writes text frames; the gateway closes it. */
+export interface WireSocket {
+  readonly open: boolean;
+  /** Bytes queued for the client and not yet written to the network. */
+  readonly bufferedAmount: number;
+  send(text: string): void;
+}
+
+/** Structured logging (Fastify's pino logger fits). */
+export interface GatewayLogger {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/** What a session needs from its gateway. */
+export interface SessionEnv {
+  readonly ws: ResolvedOptions['ws'];
+  readonly auth: { resolve(token: string): Promise<{ principal: Principal; banned: boolean } | undefined> };
+  readonly groups: ProcessGroups<string>;
+  readonly handlers: FrameHandlers;
+  readonly metrics: GatewayMetrics;
+  readonly log: GatewayLogger;
+  /** Revocations racing a token resolution (so a session being connected does not miss one). */
+  readonly revocations: Pick<RevocationLog, 'begin' | 'end'>;
+}
+
+export interface SessionArgs {
+  readonly env: SessionEnv;
+  readonly socket: WireSocket;
+  readonly ip: string;
+}
+
+/** The per-player delivery group of a player's connections (in the gateway's `groups` scope). */
+export function playerGroup(playerId: string): string {
+  return `player:${playerId}`;
+}
+
+// ---- messages ----
+
+/** Casts from the socket side. */
+export type SessionCast =
+  | { readonly type: 'frame'; readonly result: ParseResult }
+  | { readonly type: 'binary' }
+  | { readonly type: 'socket_closed' };
+
+/** A frame to write as it is (pre-encoded once, so a fan-out encodes once). */
+export interface PushMessage {
+  readonly $: 'hajime.ws.push';
+  readonly text: string;
+  readonly type: string;
+}
+/** Stop the session if it belongs to `familyId` (every session of the player when undefined). */
+export interface RevokeMessage {
+  readonly $: 'hajime.ws.revoke';
+  readonly familyId: string | undefined;
+}
+const IDLE_AUTH_TIMEOUT = Object.freeze({ $: 'hajime.ws.idle_auth_timeout' as const });
+
+/**
+ * The message that makes a session write `f` to its client as a push (any `cid` is dropped: pushes never
+ * carry one). Send it to a session pid, or broadcast it to a group of sessions; it is encoded once.
+ */
+export function pushMessage(f: OutboundFrame<string, unknown>): PushMessage {
+  return { $: 'hajime.ws.push', type: f.type, text: encodeFrame({ type: f.type, payload: f.payload }) };
+}
+
+/** The message that stops sessions of a revoked token family (or all of the player's). */
+export function revokeMessage(familyId: string | undefined): RevokeMessage {
+  return { $: 'hajime.ws.revoke', familyId };
+}
+
+/** The client API of a session, for the socket side. */
+export const Session = {
+  /** A parsed (or refused) text frame. */
+  frame: (pid: Pid, result: ParseResult): void => GenServer.cast(pid, { type: 'frame', result } satisfies SessionCast),
+  /** A binary frame (refused: the uplink is text only). */
+  binary: (pid: Pid): void => GenServer.cast(pid, BINARY),
+  /** The client closed the socket (or it dropped): the session ends. */
+  socketClosed: (pid: Pid): void => GenServer.cast(pid, SOCKET_CLOSED),
+};
+const BINARY: SessionCast = Object.freeze({ type: 'binary' });
+const SOCKET_CLOSED: SessionCast = Object.freeze({ type: 'socket_closed' });
+
+// ---- state ----
+
+interface State {
+  readonly env: SessionEnv;
+  readonly socket: WireSocket;
+  readonly ip: string;
+  readonly self: Pid;
+  playerId: string | undefined;
+  familyId: string | null;
+  wire: 'json' | 'binary';
+  status: string;
+  readonly channels: Set<string>;
+  readonly attrs: Map<string, unknown>;
+  readonly cleanups: (() => void | Promise<void>)[];
+  windowStart: number;
+  windowCount: number;
+  idleTimer: TimerRef | undefined;
+  /** Set when the session must stop after the current message (slow consumer). */
+  stopping: ExitReason | undefined;
+  handle: SessionHandle;
+}
+
+type Result = HandlerResult<State, never>;
+
+function isPush(m: unknown): m is PushMessage {
+  return typeof m === 'object' && m !== null && (m as { $?: unknown }).$ === 'hajime.ws.push';
+}
+function isRevoke(m: unknown): m is RevokeMessage {
+  return typeof m === 'object' && m !== null && (m as { $?: unknown }).$ === 'hajime.ws.revoke';
+}
+
+// ---- writing ----
+
+function write(s: State, text: string): void {
+  if (!s.socket.open || s.stopping !== undefined) return;
+  if (s.socket.bufferedAmount > s.env.ws.maxBufferedBytes) {
+    s.stopping = closeWith(CLOSE_CODES.tryAgainLater, CLOSE_REASONS.slowConsumer);
+    return;
+  }
+  s.socket.send(text);
+  s.env.metrics.framesOut.inc();
+}
+
+/** Writes one frame; a payload that cannot be encoded (a handler's bug) becomes `internal`. */
+function send(s: State, f: OutboundFrame<string, unknown>): void {
+  let text: string;
+  try {
+    text = encodeFrame(f);
+  } catch (e) {
+    s.env.log.error({ err: e, type: f.type }, 'ws_frame_encode_failed');
+    f = errorFrame({ reason: 'internal_error' }, { cid: f.cid });
+    text = encodeFrame(f);
+  }
+  if (f.type === 'error') s.env.metrics.errorFrame((f.payload as { error: { code: string } }).error.code);
+  write(s, text);
+}
+
+function sendError(s: State, from: { reason: string } | { code: ErrorCode }, cid: string | undefined, details?: Record<string, unknown>, extra?: Record<string, unknown>): void {
+  send(s, errorFrame(from, { cid, ...(details === undefined ? {} : { details }), ...(extra === undefined ? {} : { extra }) }));
+}
+
+/** A handler's reply: `cid` is stamped on reply types (and errors) only. */
+function sendReply(s: State, f: OutboundFrame<string, unknown>, cid: string | undefined): void {
+  const stamp = cid !== undefined && (f.type === 'error' || REPLY_TYPES.has(f.type as OutboundType));
+  send(s, stamp ? { type: f.type, cid, payload: f.payload } : { type: f.type, payload: f.payload });
+}
+
+function next(s: State): Result {
+  return s.stopping === undefined ? noreply(s) : stop(s.stopping, s);
+}
+
+// ---- inbound ----
+
+/** Counts one frame in the fixed window; false when the window is full. */
+function admit(s: State, now: number): boolean {
+  if (now - s.windowStart >= FRAME_WINDOW_MS) {
+    s.windowStart = now;
+    s.windowCount = 0;
+  }
+  s.windowCount++;
+  return s.windowCount <= s.env.ws.framesPerSecond;
+}
+
+function cidOf(msg: SessionCast): string | undefined {
+  if (msg.type !== 'frame') return undefined;
+  return msg.result.ok ? msg.result.frame.cid : msg.result.cid;
+}
+
+function handlerFailed(s: State, f: InboundFrame, e: unknown): void {
+  if (e instanceof FrameRefusal) return sendError(s, { reason: e.reason }, f.cid, e.details, e.extra);
+  if (e instanceof ApiError || e instanceof StorageError) {
+    const mapped = mapError(e);
+    if (mapped !== undefined && mapped.code !== 'internal') return sendError(s, { code: mapped.code }, f.cid, mapped.details);
+  }
+  s.env.log.error({ err: e, type: f.type }, 'ws_handler_failed');
+  sendError(s, { reason: 'internal_error' }, f.cid);
+}
+
+function answer(s: State, f: InboundFrame, out: FrameHandlerResult): void {
+  if (out === undefined) return;
+  if (typeof out !== 'object' || out === null || typeof out.type !== 'string') {
+    handlerFailed(s, f, new TypeError(`the ${f.type} handler returned something that is not a frame`));
+    return;
+  }
+  sendReply(s, out, f.cid);
+}
+
+function dispatch(s: State, f: InboundFrame, ctx: ProcessContext): Result | Promise<Result> {
+  if (f.type === 'session.connect') return connect(s, f, ctx);
+  if (s.playerId === undefined) {
+    sendError(s, { reason: 'unauthenticated' }, f.cid);
+    return next(s);
+  }
+  if (f.type === 'session.heartbeat') {
+    send(s, frame('session.heartbeat', { ts: ctx.system.clock.epochMs() }, f.cid));
+    return next(s);
+  }
+  const handler = s.env.handlers.get(f.type);
+  if (handler === undefined) {
+    sendError(s, { reason: 'not_available' }, f.cid);
+    return next(s);
+  }
+  const request = { type: f.type as HandledType, payload: f.payload, cid: f.cid, seq: f.seq, session: s.handle } as FrameRequest;
+  let out: FrameHandlerResult | Promise<FrameHandlerResult>;
+  try {
+    out = handler(request);
+  } catch (e) {
+    handlerFailed(s, f, e);
+    return next(s);
+  }
+  if (out instanceof Promise) {
+    return out.then(
+      (r) => {
+        answer(s, f, r);
+        return next(s);
+      },
+      (e: unknown) => {
+        handlerFailed(s, f, e);
+        return next(s);
+      },
+    );
+  }
+  answer(s, f, out);
+  return next(s);
+}
+
+async function connect(s: State, f: Extract<InboundFrame, { type: 'session.connect' }>, ctx: ProcessContext): Promise<Result> {
+  const { env } = s;
+  const mark = env.revocations.begin();
+  let resolved: { principal: Principal; banned: boolean } | undefined;
+  try {
+    resolved = await env.auth.resolve(f.payload.token);
+  } catch (e) {
+    env.revocations.end(mark, undefined);
+    env.log.error({ err: e }, 'ws_token_resolution_failed');
+    sendError(s, { reason: 'internal_error' }, f.cid);
+    return next(s);
+  }
+  const revoked = env.revocations.end(mark, resolved?.principal);
+  if (resolved === undefined || revoked) {
+    sendError(s, { reason: 'invalid_token' }, f.cid);
+    return next(s);
+  }
+  if (resolved.banned) {
+    sendError(s, { code: 'forbidden' }, f.cid, { reason: 'banned' });
+    return next(s);
+  }
+  const { playerId, familyId } = resolved.principal;
+  if (s.playerId !== undefined && s.playerId !== playerId) {
+    // A connection belongs to one player; a re-connect may only refresh that player's token.
+    sendError(s, { code: 'forbidden' }, f.cid, { reason: 'player_mismatch' });
+    return next(s);
+  }
+  if (s.playerId === undefined) env.groups.join(playerGroup(playerId), ctx.self);
+  s.playerId = playerId;
+  s.familyId = familyId;
+  s.wire = f.payload.wire === 'binary' && env.ws.binaryWire ? 'binary' : 'json';
+  if (s.idleTimer !== undefined) {
+    ctx.cancelTimer(s.idleTimer);
+    s.idleTimer = undefined;
+  }
+  send(s, frame('session.connected', { player_id: playerId, wire: s.wire }, f.cid));
+  return next(s);
+}
+
+function makeHandle(s: State): SessionHandle {
+  return {
+    pid: s.self,
+    get playerId() {
+      return s.playerId ?? '';
+    },
+    ip: s.ip,
+    get wire() {
+      return s.wire;
+    },
+    get status() {
+      return s.status;
+    },
+    setStatus(status: string) {
+      s.status = status;
+    },
+    push(f) {
+      write(s, pushMessage(f).text);
+    },
+    channels: s.channels,
+    joinChannel(id) {
+      if (s.channels.has(id)) return true;
+      if (s.channels.size >= s.env.ws.maxChatChannels) return false;
+      s.channels.add(id);
+      return true;
+    },
+    leaveChannel(id) {
+      return s.channels.delete(id);
+    },
+    attrs: s.attrs,
+    onClose(fn) {
+      s.cleanups.push(fn);
+    },
+  };
+}
+
+/** The session behaviour, started by the gateway's DynamicSupervisor (temporary children, trapping exits). */
+export const SessionServer: GenServerBehaviour<State, SessionArgs, never, SessionCast> = {
+  init({ env, socket, ip }, ctx) {
+    const s = {
+      env,
+      socket,
+      ip,
+      self: ctx.self,
+      playerId: undefined,
+      familyId: null,
+      wire: 'json',
+      status: 'online',
+      channels: new Set(),
+      attrs: new Map(),
+      cleanups: [],
+      windowStart: -Infinity,
+      windowCount: 0,
+      idleTimer: ctx.sendAfter(IDLE_AUTH_TIMEOUT, env.ws.idleAuthTimeoutMs),
+      stopping: undefined,
+    } as Omit<State, 'handle'> as State;
+    s.handle = makeHandle(s);
+    return ok(s);
+  },
+
+  handleCast(msg, s, ctx) {
+    if (msg.type === 'socket_closed') return stop('normal', s);
+    if (!admit(s, ctx.system.clock.now())) {
+      sendError(s, { code: 'rate_limited' }, cidOf(msg), { limit: s.env.ws.framesPerSecond, window_ms: FRAME_WINDOW_MS });
+      return next(s);
+    }
+    if (msg.type === 'binary') {
+      sendError(s, { reason: 'binary_uplink_unsupported' }, undefined);
+      return next(s);
+    }
+    const r = msg.result;
+    if (!r.ok) {
+      sendError(s, { code: r.error.code }, r.cid, r.error.details);
+      return next(s);
+    }
+    return dispatch(s, r.frame, ctx);
+  },
+
+  handleInfo(msg, s) {
+    if (isPush(msg)) {
+      write(s, msg.text);
+      return next(s);
+    }
+    if (isRevoke(msg)) {
+      if (msg.familyId === undefined || msg.familyId === s.familyId) return stop(closeWith(CLOSE_CODES.policy, CLOSE_REASONS.sessionRevoked), s);
+      return noreply(s);
+    }
+    if (msg === IDLE_AUTH_TIMEOUT) {
+      s.idleTimer = undefined;
+      if (s.playerId === undefined) return stop(closeWith(CLOSE_CODES.policy, CLOSE_REASONS.idleAuthTimeout), s);
+    }
+    return noreply(s);
+  },
+
+  async terminate(_reason, s) {
+    for (const fn of s.cleanups.splice(0)) {
+      try {
+        await fn();
+      } catch (e) {
+        s.env.log.error({ err: e }, 'ws_session_cleanup_failed');
+      }
+    }
+  },
+};
