@@ -6,6 +6,7 @@
  * @example
  * npm run bench -- actor            # full sizes, about a minute
  * npm run bench -- actor --smoke    # tiny sizes, a few seconds (what CI and the smoke test run)
+ * npm run bench -- ws-heartbeat     # Hajime's /ws gateway vs a bare ws server, about a minute and a half
  * node --expose-gc benchmarks/dist/run.js --list
  */
 import { describeMachine, formatMachine } from './lib/machine.js';
@@ -20,7 +21,7 @@ const USAGE = `usage: npm run bench -- <scenario> [--smoke]
   --list    print the scenarios and exit
 
 scenarios:
-${SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}`;
+${SCENARIOS.map((s) => `  ${s.name.padEnd(12)} ${s.description}`).join('\n')}`;
 
 function printReport(report: ScenarioReport, smoke: boolean): void {
   for (const table of report.tables) console.log(`\n${formatTable(table)}`);

@@ -1,8 +1,9 @@
 /** Every benchmark scenario, by the name `npm run bench -- <name>` takes. Add new scenarios here. */
 import { actorScenario } from './actor/index.js';
 import type { Scenario } from './lib/scenario.js';
+import { wsHeartbeatScenario } from './ws-heartbeat/index.js';
 
-export const SCENARIOS: readonly Scenario[] = [actorScenario];
+export const SCENARIOS: readonly Scenario[] = [actorScenario, wsHeartbeatScenario];
 
 /** The scenario called `name`, if any. */
 export function findScenario(name: string): Scenario | undefined {

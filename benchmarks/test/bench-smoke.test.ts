@@ -12,6 +12,8 @@ const RUNNER = fileURLToPath(new URL('../run.js', import.meta.url));
 
 /** The figures the issue requires of the `actor` scenario, spelled out so a renamed key fails here. */
 const ACTOR_FIGURES = ['cast_per_s', 'nact_cast_per_s', 'bare_cast_per_s', 'call_per_s', 'nact_call_per_s', 'spawn_exit_per_s', 'bytes_per_idle_process'];
+/** The figures the issue requires of the `ws-heartbeat` scenario. */
+const WS_HEARTBEAT_FIGURES = ['msgs_per_s', 'bare_msgs_per_s', 'p50_ms', 'p99_ms', 'bare_p99_ms', 'bytes_per_conn', 'cpu_us_per_msg'];
 
 function runSmoke(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -30,6 +32,11 @@ t.test('benchmarks/run.js <scenario> --smoke', async (t) => {
     [...(SCENARIOS.find((s) => s.name === 'actor')?.requiredFigures ?? [])].sort(),
     [...ACTOR_FIGURES].sort(),
     'the actor scenario requires the figures the issue names',
+  );
+  t.same(
+    [...(SCENARIOS.find((s) => s.name === 'ws-heartbeat')?.requiredFigures ?? [])].sort(),
+    [...WS_HEARTBEAT_FIGURES].sort(),
+    'the ws-heartbeat scenario requires the figures the issue names',
   );
   for (const scenario of SCENARIOS) {
     await t.test(`${scenario.name}: runs and ends with a JSON line of finite positive figures`, async (t) => {

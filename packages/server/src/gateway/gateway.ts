@@ -70,10 +70,12 @@ export class Gateway {
   #closing = false;
   #unsubscribe: (() => void) | undefined;
   readonly #revocations = new RevocationLog();
+  readonly #tooLarge: ParseResult;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
+    this.#tooLarge = Object.freeze({ ok: false, error: Object.freeze({ code: 'payload_too_large', details: Object.freeze({ limit_bytes: deps.options.ws.maxFrameBytes }) }) });
     this.groups = new ProcessGroups<string>(deps.system);
     this.metrics = new GatewayMetrics(deps.metrics);
     this.#trust = compileTrust(deps.options.trustProxy);
@@ -211,7 +213,7 @@ export class Gateway {
     const { metrics } = this;
     metrics.connections.inc();
     const maxFrameBytes = this.#deps.options.ws.maxFrameBytes;
-    const tooLarge: ParseResult = Object.freeze({ ok: false, error: Object.freeze({ code: 'payload_too_large', details: Object.freeze({ limit_bytes: maxFrameBytes }) }) });
+    const tooLarge = this.#tooLarge;
     let pid: Pid | undefined;
     let pending: ((p: Pid) => void)[] | undefined = [];
     let closed = false;
@@ -226,7 +228,8 @@ export class Gateway {
       const bytes = data as Buffer;
       // Measured before parsing: an oversize frame is never decoded.
       const result = bytes.byteLength > maxFrameBytes ? tooLarge : parseFrame(bytes, maxFrameBytes);
-      deliver((p) => Session.frame(p, result));
+      if (pid !== undefined) Session.frame(pid, result);
+      else deliver((p) => Session.frame(p, result));
     });
     ws.once('close', () => {
       closed = true;
@@ -271,16 +274,19 @@ function reject(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+class WsWireSocket implements WireSocket {
+  constructor(readonly ws: WebSocket) {}
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+  send(text: string): void {
+    this.ws.send(text);
+  }
+}
+
 function wireSocket(ws: WebSocket): WireSocket {
-  return {
-    get open() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    send(text: string) {
-      ws.send(text);
-    },
-  };
+  return new WsWireSocket(ws);
 }

@@ -9,18 +9,35 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+/** A plain counter for the per-frame hot path; prom-client reads it when scraped. */
+export class FrameCount {
+  n = 0;
+  inc(): void {
+    this.n++;
+  }
+}
+
 export class GatewayMetrics {
   readonly connections: Gauge;
-  readonly framesIn: Counter.Internal;
-  readonly framesOut: Counter.Internal;
+  readonly framesIn = new FrameCount();
+  readonly framesOut = new FrameCount();
   readonly #errors: Counter<'code'>;
   readonly #refused: Counter<'reason'>;
 
   constructor(register: Registry) {
     this.connections = new Gauge({ name: 'hajime_ws_connections', help: 'Open WebSocket connections', registers: [register] });
-    const frames = new Counter({ name: 'hajime_ws_frames_total', help: 'WebSocket frames received (in) and sent (out)', labelNames: ['direction'] as const, registers: [register] });
-    this.framesIn = frames.labels('in');
-    this.framesOut = frames.labels('out');
+    const { framesIn, framesOut } = this;
+    new Counter({
+      name: 'hajime_ws_frames_total',
+      help: 'WebSocket frames received (in) and sent (out)',
+      labelNames: ['direction'] as const,
+      registers: [register],
+      collect() {
+        this.reset();
+        this.inc({ direction: 'in' }, framesIn.n);
+        this.inc({ direction: 'out' }, framesOut.n);
+      },
+    });
     this.#errors = new Counter({ name: 'hajime_ws_error_frames_total', help: 'WebSocket error frames sent, by wire code', labelNames: ['code'] as const, registers: [register] });
     this.#refused = new Counter({ name: 'hajime_ws_upgrades_refused_total', help: 'WebSocket upgrades refused, by reason', labelNames: ['reason'] as const, registers: [register] });
   }

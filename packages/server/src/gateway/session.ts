@@ -118,15 +118,15 @@ interface State {
   familyId: string | null;
   wire: 'json' | 'binary';
   status: string;
-  readonly channels: Set<string>;
-  readonly attrs: Map<string, unknown>;
+  channels: Set<string> | undefined;
+  attrs: Map<string, unknown> | undefined;
   readonly cleanups: (() => void | Promise<void>)[];
   windowStart: number;
   windowCount: number;
   idleTimer: TimerRef | undefined;
   /** Set when the session must stop after the current message (slow consumer). */
   stopping: ExitReason | undefined;
-  handle: SessionHandle;
+  handle: SessionHandle | undefined;
 }
 
 type Result = HandlerResult<State, never>;
@@ -229,7 +229,7 @@ function dispatch(s: State, f: InboundFrame, ctx: ProcessContext): Result | Prom
     sendError(s, { reason: 'not_available' }, f.cid);
     return next(s);
   }
-  const request = { type: f.type as HandledType, payload: f.payload, cid: f.cid, seq: f.seq, session: s.handle } as FrameRequest;
+  const request = { type: f.type as HandledType, payload: f.payload, cid: f.cid, seq: f.seq, session: (s.handle ??= new Handle(s)) } as FrameRequest;
   let out: FrameHandlerResult | Promise<FrameHandlerResult>;
   try {
     out = handler(request);
@@ -292,40 +292,54 @@ async function connect(s: State, f: Extract<InboundFrame, { type: 'session.conne
   return next(s);
 }
 
-function makeHandle(s: State): SessionHandle {
-  return {
-    pid: s.self,
-    get playerId() {
-      return s.playerId ?? '';
-    },
-    ip: s.ip,
-    get wire() {
-      return s.wire;
-    },
-    get status() {
-      return s.status;
-    },
-    setStatus(status: string) {
-      s.status = status;
-    },
-    push(f) {
-      write(s, pushMessage(f).text);
-    },
-    channels: s.channels,
-    joinChannel(id) {
-      if (s.channels.has(id)) return true;
-      if (s.channels.size >= s.env.ws.maxChatChannels) return false;
-      s.channels.add(id);
-      return true;
-    },
-    leaveChannel(id) {
-      return s.channels.delete(id);
-    },
-    attrs: s.attrs,
-    onClose(fn) {
-      s.cleanups.push(fn);
-    },
-  };
+const NO_CHANNELS: ReadonlySet<string> = new Set();
+
+/** The handler-facing view of a session: prototype accessors, one small object per session, made on first use. */
+class Handle implements SessionHandle {
+  readonly #s: State;
+  constructor(s: State) {
+    this.#s = s;
+  }
+  get pid(): Pid {
+    return this.#s.self;
+  }
+  get playerId(): string {
+    return this.#s.playerId ?? '';
+  }
+  get ip(): string {
+    return this.#s.ip;
+  }
+  get wire(): 'json' | 'binary' {
+    return this.#s.wire;
+  }
+  get status(): string {
+    return this.#s.status;
+  }
+  setStatus(status: string): void {
+    this.#s.status = status;
+  }
+  push(f: OutboundFrame<string, unknown>): void {
+    write(this.#s, pushMessage(f).text);
+  }
+  get channels(): ReadonlySet<string> {
+    return this.#s.channels ?? NO_CHANNELS;
+  }
+  joinChannel(id: string): boolean {
+    const s = this.#s;
+    if (s.channels?.has(id) === true) return true;
+    if ((s.channels?.size ?? 0) >= s.env.ws.maxChatChannels) return false;
+    (s.channels ??= new Set()).add(id);
+    return true;
+  }
+  leaveChannel(id: string): boolean {
+    return this.#s.channels?.delete(id) ?? false;
+  }
+  get attrs(): Map<string, unknown> {
+    return (this.#s.attrs ??= new Map());
+  }
+  onClose(fn: () => void | Promise<void>): void {
+    this.#s.cleanups.push(fn);
+  }
 }
 
 /** The session behaviour, started by the gateway's DynamicSupervisor (temporary children, trapping exits). */
@@ -340,15 +354,15 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
       familyId: null,
       wire: 'json',
       status: 'online',
-      channels: new Set(),
-      attrs: new Map(),
+      channels: undefined,
+      attrs: undefined,
       cleanups: [],
       windowStart: -Infinity,
       windowCount: 0,
       idleTimer: ctx.sendAfter(IDLE_AUTH_TIMEOUT, env.ws.idleAuthTimeoutMs),
       stopping: undefined,
-    } as Omit<State, 'handle'> as State;
-    s.handle = makeHandle(s);
+      handle: undefined,
+    } as State;
     return ok(s);
   },
 
