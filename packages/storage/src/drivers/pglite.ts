@@ -52,9 +52,19 @@ export async function openPGlite(options: PGliteDriverOptions = {}): Promise<Dri
     query: base.query,
     exec: base.exec,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // What the callback throws comes out as it is, after the rollback; engine failures become StorageErrors.
+      let thrown: { readonly error: unknown } | undefined;
       try {
-        return await db.transaction((tx) => fn(wrap(tx)));
+        return await db.transaction(async (tx) => {
+          try {
+            return await fn(wrap(tx));
+          } catch (error) {
+            thrown = { error };
+            throw error;
+          }
+        });
       } catch (e) {
+        if (thrown !== undefined && thrown.error === e) throw e;
         throw toStorageError(e);
       }
     },

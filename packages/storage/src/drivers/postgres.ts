@@ -66,9 +66,20 @@ export async function openPostgres(options: PostgresDriverOptions): Promise<Driv
     query: base.query,
     exec: base.exec,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // What the callback throws (an ApiError, a domain error) comes out as it is, after the rollback;
+      // only the engine's own failures become StorageErrors.
+      let thrown: { readonly error: unknown } | undefined;
       try {
-        return (await sql.begin((tx) => fn(wrap(tx)))) as T;
+        return (await sql.begin(async (tx) => {
+          try {
+            return await fn(wrap(tx));
+          } catch (error) {
+            thrown = { error };
+            throw error;
+          }
+        })) as T;
       } catch (e) {
+        if (thrown !== undefined && thrown.error === e) throw e;
         throw toStorageError(e);
       }
     },

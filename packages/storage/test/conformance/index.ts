@@ -4,7 +4,7 @@ import { economySuite } from './economy.js';
 import { notificationsSuite } from './notifications.js';
 import { socialSuite } from './social.js';
 import type { Suite } from './harness.js';
-import { migrationsSuite } from './migrations.js';
+import { migrationsSuite, transactionsSuite } from './migrations.js';
 import { playersSuite } from './players.js';
 import { snapshotsSuite } from './snapshots.js';
 import { tokensSuite } from './tokens.js';
@@ -21,6 +21,7 @@ import { erasureSuite } from './erasure.js';
 
 export const SUITES: ReadonlyArray<readonly [string, Suite]> = [
   ['migrations', migrationsSuite],
+  ['transactions', transactionsSuite],
   ['players and identities', playersSuite],
   ['tokens', tokensSuite],
   ['economy and inventory', economySuite],

@@ -42,3 +42,23 @@ export const migrationsSuite: Suite = async (t, { storage, reopen, kind }) => {
     if (s !== storage) await s.close();
   });
 };
+
+export const transactionsSuite: Suite = async (t, { storage }) => {
+  t.test('an error thrown inside a transaction comes out as it is, and the transaction rolls back', async (t) => {
+    class DomainError extends Error {
+      readonly code = 'game.rule_broken';
+    }
+    const name = `tx_probe_${Math.random().toString(36).slice(2, 8)}`;
+    const err = await storage.driver
+      .transaction(async (tx) => {
+        await tx.query(`CREATE TABLE ${name} (id int)`);
+        throw new DomainError('nope');
+      })
+      .catch((e: unknown) => e);
+    t.ok(err instanceof DomainError, 'not wrapped as a StorageError');
+    const rows = await storage.driver.query('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [name]);
+    t.equal(rows.length, 0, 'rolled back');
+    const sqlErr = await storage.driver.transaction((tx) => tx.query('SELECT * FROM no_such_table_here')).catch((e: unknown) => e);
+    t.ok(sqlErr instanceof StorageError, 'engine errors are StorageErrors');
+  });
+};
