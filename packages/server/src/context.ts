@@ -11,6 +11,7 @@ import type { IdentityVerifier } from './auth/identity-verifier.js';
 import type { Gateway } from './gateway/gateway.js';
 import type { SlidingWindowLimiter } from './internal/sliding-window.js';
 import type { RateLimitGroup, ResolvedOptions } from './options.js';
+import type { RpcRegistry } from './rpc/registry.js';
 
 export interface ServerContext {
   readonly options: ResolvedOptions;
@@ -22,6 +23,8 @@ export interface ServerContext {
   readonly metrics: Registry;
   /** The WebSocket gateway: `registerFrameHandler(type, handler)`, `sendToPlayer(playerId, frame)`. */
   readonly gateway: Gateway;
+  /** The RPC registry: `registerRpc(name, handler, { paramsSchema })`; called over `rpc.call` and `POST /rpc/:method`. */
+  readonly rpc: RpcRegistry;
 }
 
 declare module 'fastify' {

@@ -25,10 +25,20 @@ import { authPlugin } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { economyPlugin } from './plugins/economy.js';
+import { notificationsPlugin } from './plugins/notifications.js';
+import { objectsPlugin } from './plugins/objects.js';
 import { playersPlugin } from './plugins/players.js';
+import { rpcPlugin } from './plugins/rpc.js';
+import { savesPlugin } from './plugins/saves.js';
+import { socialPlugin } from './plugins/social.js';
+import { RpcRegistry } from './rpc/registry.js';
 
 /** A plugin of one domain: registered under /api/v1 with the shared context. */
 export type DomainPlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
+
+/** The domains every server has, registered under /api/v1 in this order. */
+export const DEFAULT_PLUGINS: readonly DomainPlugin[] = [authPlugin, playersPlugin, economyPlugin, socialPlugin, notificationsPlugin, savesPlugin, objectsPlugin, rpcPlugin];
 
 export interface HajimeServer {
   readonly app: FastifyInstance;
@@ -59,6 +69,8 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: { customOptions: { allErrors: true } },
+    // Storage object keys may be 128 bytes long; leave room for percent-encoding.
+    maxParamLength: 512,
   });
   const limiters = Object.fromEntries(RATE_LIMIT_GROUPS.map((g) => [g, new SlidingWindowLimiter(system.clock, opts.rateLimits[g].max, opts.rateLimits[g].windowMs)])) as Record<RateLimitGroup, SlidingWindowLimiter>;
   const auth = new AuthService(opts.storage, system.clock, opts.auth);
@@ -73,6 +85,7 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
     limiters,
     metrics,
     gateway,
+    rpc: new RpcRegistry({ log: app.log }),
   };
   app.decorate('hajime', context);
   app.decorateRequest('principal', null);
@@ -104,9 +117,8 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
       });
       api.addHook('onRequest', rateLimitHook(context));
       api.addHook('preHandler', authenticateHook(context));
-      await authPlugin(api, context);
-      await playersPlugin(api, context);
-      for (const plugin of extras.plugins ?? []) await plugin(api, context);
+      for (const plugin of DEFAULT_PLUGINS) await plugin(api, context);
+      for (const plugin of extras.plugins ?? []) if (!DEFAULT_PLUGINS.includes(plugin)) await plugin(api, context);
     },
     { prefix: '/api/v1' },
   );

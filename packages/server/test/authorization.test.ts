@@ -3,9 +3,12 @@
 import t from 'tap';
 import { testServer, testStorage, uniqueName } from './helpers.js';
 import { CORE_ROWS } from './matrix/core.js';
+import { ECONOMY_ROWS } from './matrix/economy.js';
+import { SOCIAL_ROWS } from './matrix/social.js';
+import { STORAGE_ROWS } from './matrix/storage.js';
 import type { Actor, Case } from './matrix/types.js';
 
-const MATRIX: Record<string, Case> = { ...CORE_ROWS };
+const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...SOCIAL_ROWS, ...STORAGE_ROWS };
 
 t.test('authorization matrix', async (t) => {
   const storage = await testStorage(t);

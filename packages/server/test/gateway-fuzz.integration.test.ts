@@ -203,6 +203,8 @@ function expected(g: Gen): Expect | null {
   if (f.type === 'session.heartbeat') return { type: 'session.heartbeat', cid };
   if (f.type === 'presence.update') return { type: 'presence.updated', cid, status: f.payload.status ?? 'online' };
   if (NO_REPLY.has(f.type)) return null;
+  // The RPC domain answers rpc.call itself; the fuzz server registers no method.
+  if (f.type === 'rpc.call') return { type: 'rpc.error', cid, code: 'rpc.unknown_method' };
   return err('ws.request_failed', cid, { reason: 'not_available' });
 }
 
@@ -215,6 +217,10 @@ function mismatch(e: Expect, f: Frame): string | undefined {
     if (e.reason !== undefined && p.reason !== e.reason) return `reason ${p.reason} ≠ ${e.reason}`;
     if (e.field !== undefined && p.error.details['field'] !== e.field) return `field ${String(p.error.details['field'])} ≠ ${e.field}`;
     if (typeof p.reason !== 'string' || typeof p.error !== 'object') return 'not a dual-dialect error frame';
+  }
+  if (e.type === 'rpc.error') {
+    const code = (f.payload as { error?: { code?: string } }).error?.code;
+    if (code !== e.code) return `rpc error code ${String(code)} ≠ ${e.code}`;
   }
   if (e.type === 'session.heartbeat' && typeof f.payload.ts !== 'number') return 'heartbeat without ts';
   if (e.status !== undefined && f.payload.status !== e.status) return `status ${f.payload.status} ≠ ${e.status}`;
@@ -306,6 +312,7 @@ t.test('Gateway fuzz: 100,000 random and malformed frames', async (t) => {
     'error:unauthenticated/invalid_token',
     'error:ws.request_failed/binary_uplink_unsupported',
     'error:ws.request_failed/not_available',
+    'rpc.error',
   ]) {
     t.ok((seen.get(key) ?? 0) > 0, `the fuzz exercised ${key}`);
   }
