@@ -70,7 +70,7 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
     genReqId: () => randomUUID(),
     ajv: { customOptions: { allErrors: true } },
     // Storage object keys may be 128 bytes long; leave room for percent-encoding.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
   });
   const limiters = Object.fromEntries(RATE_LIMIT_GROUPS.map((g) => [g, new SlidingWindowLimiter(system.clock, opts.rateLimits[g].max, opts.rateLimits[g].windowMs)])) as Record<RateLimitGroup, SlidingWindowLimiter>;
   const auth = new AuthService(opts.storage, system.clock, opts.auth);
