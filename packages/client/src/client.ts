@@ -8,6 +8,7 @@ import { realClock, type ClientClock } from './clock.js';
 import { HajimeClientError } from './errors.js';
 import { GuestDevice, type GuestDeviceStore } from './guest-device.js';
 import { AuthApi } from './rest/auth.js';
+import { EconomyApi, NotificationsApi, RpcApi, SavesApi, SocialApi, StorageApi } from './rest/domains.js';
 import { PlayersApi } from './rest/players.js';
 import { RestTransport, type FetchLike, type RequestOptions } from './rest/transport.js';
 import type { HajimeSocketOptions } from './socket/options.js';
@@ -60,6 +61,17 @@ export class HajimeClient {
   readonly auth: AuthApi;
   /** Profiles and self-erasure. */
   readonly players: PlayersApi;
+  /** Wallets, ledger, store and inventory. */
+  readonly economy: EconomyApi;
+  /** Friends and groups. */
+  readonly social: SocialApi;
+  readonly notifications: NotificationsApi;
+  /** Cloud save slots. */
+  readonly saves: SavesApi;
+  /** Key/value storage objects. */
+  readonly storage: StorageApi;
+  /** Server-registered RPC methods over REST. */
+  readonly rpc: RpcApi;
   /** This device's guest credentials (used by `auth.guestDevice()`). */
   readonly device: GuestDevice;
   readonly #tokens: TokenHolder;
@@ -92,6 +104,12 @@ export class HajimeClient {
     this.device = new GuestDevice(options.guestStore === undefined ? {} : { store: options.guestStore });
     this.auth = new AuthApi(this.#http, this.#tokens, this.device);
     this.players = new PlayersApi(this.#http, this.#tokens);
+    this.economy = new EconomyApi(this.#http);
+    this.social = new SocialApi(this.#http);
+    this.notifications = new NotificationsApi(this.#http);
+    this.saves = new SavesApi(this.#http);
+    this.storage = new StorageApi(this.#http);
+    this.rpc = new RpcApi(this.#http);
   }
 
   /** The current tokens, or undefined when signed out. */

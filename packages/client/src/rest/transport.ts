@@ -142,7 +142,9 @@ export class RestTransport {
       }
     }
     if (ok) return body as T;
-    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    // The shared error body `{error}`, or an RPC answer `{type: 'rpc.error', payload: {error}}`.
+    const b = body as { error?: { code?: unknown; message?: unknown; details?: unknown }; type?: unknown; payload?: { error?: { code?: unknown; message?: unknown; details?: unknown } } } | undefined;
+    const error = b?.error ?? (b?.type === 'rpc.error' ? b.payload?.error : undefined);
     if (error === undefined || typeof error.code !== 'string') throw new HajimeClientError('CLI_ERR_BAD_RESPONSE', { status, method: options.method, path: options.path });
     throw new HajimeApiError(status, {
       code: error.code,
