@@ -5,7 +5,7 @@
  * it all cleanly on SIGINT/SIGTERM.
  */
 import { ActorSystem, consoleLogger } from '@hajime/actor';
-import { createServer } from '@hajime/server';
+import { chatPlugin, createServer, presencePlugin } from '@hajime/server';
 import { Storage } from '@hajime/storage';
 import { loadConfig } from './config.js';
 import { startRoot } from './demo.js';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       registration: config.registration,
       ...(config.guestPepper === undefined ? {} : { guest: { enabled: true, pepper: config.guestPepper } }),
     },
-  });
+  }, { plugins: [chatPlugin, presencePlugin] });
   let address: string;
   try {
     address = await server.listen({ port: config.port, host: config.host });

@@ -38,3 +38,21 @@ export { rpcPlugin } from './plugins/rpc.js';
 // The RPC registry (ctx.rpc): methods registered by name, params checked by a JSON-schema subset.
 export { RpcRegistry, RPC_METHOD_RE, RPC_METHOD_MAX_LENGTH, type RpcHandler, type RpcContext, type RpcResult, type RpcOutcome, type RpcTransport, type RegisterRpcOptions, type RpcLogger } from './rpc/registry.js';
 export { compileParamsSchema, type ParamsSchema, type ParamsValidator, type JsonType } from './rpc/params-schema.js';
+// Leaderboards: one board actor per live board (memory reads, dirty flush to storage), the service that starts them, and the REST routes.
+export { leaderboardsPlugin, createLeaderboardsPlugin, leaderboardEntryOut, leaderboardEntrySchema, BOARD_ID_PATTERN, type LeaderboardsPluginOptions, type LeaderboardEntryJson } from './plugins/leaderboards.js';
+export { Leaderboards, TOP_LIMIT, AROUND_RANGE, LEADERBOARD_METADATA_MAX_BYTES, type LeaderboardsDeps, type SubmitOptions, type SubmitResult, type LeaderboardRankedEntry } from './leaderboards/leaderboards.js';
+export { Board, BoardServer, type BoardArgs, type BoardStats, type BoardCallOptions, type LeaderboardStore, type SubmitInput, type SubmitReply } from './leaderboards/board-server.js';
+export { SortedBoard, compareEntries, type BoardEntry, type RankedBoardEntry } from './leaderboards/sorted-board.js';
+export { applyOperator, isOperator, OPERATORS, SCORE_LIMIT, type Operator } from './leaderboards/operators.js';
+export { resolveLeaderboardsOptions, clientSubmitAllowed, operatorOf, matchesBoard, LEADERBOARD_DEFAULTS, type LeaderboardsOptions, type ResolvedLeaderboardsOptions } from './leaderboards/options.js';
+// In-app purchases: receipt validation routes (not default: pass createIapPlugin(...) in extras.plugins), Apple JWS and Google Play verifiers.
+export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } from './plugins/iap.js';
+export { createAppleVerifier, IapVerificationError, APPLE_JWS_MAX_BYTES, type AppleVerifier, type AppleVerifierSettings, type AppleTransactionPayload, type IapInvalidReason } from './iap/apple.js';
+export { createGoogleVerifier, IapUpstreamError, GOOGLE_API_BASE_URL, GOOGLE_TIMEOUT_MS, type GoogleVerifier, type GoogleVerifierSettings, type GooglePurchase } from './iap/google.js';
+export { serviceAccountAccessToken, ANDROID_PUBLISHER_SCOPE, GOOGLE_TOKEN_URI, type ServiceAccountKey, type ServiceAccountTokenOptions } from './iap/google-auth.js';
+// Chat, DMs and presence: one channel actor per live channel (members as a process group, 100-message buffer, idle stop), the ACL and content rules, the presence service, and the plugins (not default: pass chatPlugin and presencePlugin in extras.plugins).
+export { chatPlugin, createChatPlugin, presencePlugin, chatMessageOut, chatMessageSchema, type ChatPluginOptions, type ChatMessageJson } from './plugins/chat.js';
+export { Chat, CHAT_DEFAULTS, type ChatOptions, type ChatDeps, type ChatSocial, type DmResult } from './chat/chat.js';
+export { Channel, ChannelServer, channelGroup, type ChannelArgs, type ChannelStats, type ChatStore, type BufferedMessage, type SendReply, type Delivery } from './chat/channel-server.js';
+export { parseChannel, checkAccess, contentProblem, checkChannelContent, checkDmContent, recipientOf, SUPPORTED_CHANNEL_TYPES, type ParsedChannel, type MembershipLookup, type ContentProblem } from './chat/acl.js';
+export { Presence, PRESENCE_ONLINE, PRESENCE_OFFLINE, type PresenceDeps, type PresenceGateway } from './chat/presence.js';

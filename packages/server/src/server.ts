@@ -26,6 +26,7 @@ import { docsPlugin } from './plugins/docs.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { economyPlugin } from './plugins/economy.js';
+import { leaderboardsPlugin } from './plugins/leaderboards.js';
 import { notificationsPlugin } from './plugins/notifications.js';
 import { objectsPlugin } from './plugins/objects.js';
 import { playersPlugin } from './plugins/players.js';
@@ -37,8 +38,22 @@ import { RpcRegistry } from './rpc/registry.js';
 /** A plugin of one domain: registered under /api/v1 with the shared context. */
 export type DomainPlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
 
-/** The domains every server has, registered under /api/v1 in this order. */
-export const DEFAULT_PLUGINS: readonly DomainPlugin[] = [authPlugin, playersPlugin, economyPlugin, socialPlugin, notificationsPlugin, savesPlugin, objectsPlugin, rpcPlugin];
+/**
+ * The domains every server has, registered under /api/v1 in this order. Chat and presence
+ * (`chatPlugin`, `presencePlugin`) and IAP (`createIapPlugin(...)`) are opt-in through `extras.plugins`;
+ * the reference release (`apps/server`) enables chat and presence.
+ */
+export const DEFAULT_PLUGINS: readonly DomainPlugin[] = [
+  authPlugin,
+  playersPlugin,
+  economyPlugin,
+  leaderboardsPlugin,
+  socialPlugin,
+  notificationsPlugin,
+  savesPlugin,
+  objectsPlugin,
+  rpcPlugin,
+];
 
 export interface HajimeServer {
   readonly app: FastifyInstance;
@@ -52,7 +67,7 @@ export interface HajimeServer {
 export interface CreateServerExtras {
   /** Verifies third-party sign-in tokens (default: built from `options.auth.providers`/`options.auth.steam`; none when neither is set). */
   readonly identities?: IdentityVerifier;
-  /** More domain plugins (later issues add theirs the same way). */
+  /** More domain plugins (later issues add theirs the same way). One named like a default plugin replaces it. */
   readonly plugins?: readonly DomainPlugin[];
 }
 
@@ -117,7 +132,9 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
       });
       api.addHook('onRequest', rateLimitHook(context));
       api.addHook('preHandler', authenticateHook(context));
-      for (const plugin of DEFAULT_PLUGINS) await plugin(api, context);
+      // An extra plugin with the name of a default one replaces it (e.g. leaderboards with other options).
+      const replaced = new Set((extras.plugins ?? []).map((p) => p.name).filter((n) => n !== ''));
+      for (const plugin of DEFAULT_PLUGINS) if (!replaced.has(plugin.name) || (extras.plugins ?? []).includes(plugin)) await plugin(api, context);
       for (const plugin of extras.plugins ?? []) if (!DEFAULT_PLUGINS.includes(plugin)) await plugin(api, context);
     },
     { prefix: '/api/v1' },

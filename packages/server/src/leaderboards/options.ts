@@ -1,0 +1,81 @@
+/**
+ * Leaderboard options: how often boards flush, how many may be live, which boards take client submits
+ * and which operator each board uses. Defaults written once, validated and frozen by
+ * {@link resolveLeaderboardsOptions}. A board pattern is an exact board id, or a prefix ending in `*`
+ * (`weekly:*`); the first matching pattern wins.
+ */
+import { isOperator, type Operator } from './operators.js';
+
+export interface LeaderboardsOptions {
+  /** How often a board writes its changed entries to storage (default 5000 ms, system clock). */
+  readonly flushIntervalMs?: number;
+  /** A board with no read or submit for this long stops (after flushing) and frees its slot (default 15 min). */
+  readonly idleStopMs?: number;
+  /** Live boards per node; a new board beyond it is `leaderboard.capacity_reached` (default 1000). */
+  readonly maxBoards?: number;
+  /** Boards that accept `POST /leaderboards/:id` from players: patterns, or `'all'` (default none). */
+  readonly clientSubmit?: 'all' | readonly string[];
+  /** Operator per board pattern (default: {@link LeaderboardsOptions.defaultOperator} for every board). */
+  readonly operators?: Readonly<Record<string, Operator>>;
+  /** Operator of boards no pattern names (default `set`, asobi's replace). */
+  readonly defaultOperator?: Operator;
+}
+
+export interface ResolvedLeaderboardsOptions {
+  readonly flushIntervalMs: number;
+  readonly idleStopMs: number;
+  readonly maxBoards: number;
+  readonly clientSubmit: 'all' | readonly string[];
+  readonly operators: Readonly<Record<string, Operator>>;
+  readonly defaultOperator: Operator;
+}
+
+export const LEADERBOARD_DEFAULTS = Object.freeze({
+  flushIntervalMs: 5_000,
+  idleStopMs: 15 * 60_000,
+  maxBoards: 1_000,
+  clientSubmit: Object.freeze([]) as readonly string[],
+  defaultOperator: 'set' as Operator,
+});
+
+function positiveInt(name: string, v: number | undefined, fallback: number): number {
+  const n = v ?? fallback;
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`option leaderboards.${name} must be an integer > 0`);
+  return n;
+}
+
+/** Fills defaults, validates, freezes. Throws an Error naming the bad option. */
+export function resolveLeaderboardsOptions(o: LeaderboardsOptions = {}): ResolvedLeaderboardsOptions {
+  const clientSubmit = o.clientSubmit ?? LEADERBOARD_DEFAULTS.clientSubmit;
+  if (clientSubmit !== 'all' && !(Array.isArray(clientSubmit) && clientSubmit.every((p) => typeof p === 'string' && p !== ''))) {
+    throw new Error("option leaderboards.clientSubmit must be 'all' or a list of board patterns");
+  }
+  const operators = { ...(o.operators ?? {}) };
+  for (const [pattern, op] of Object.entries(operators)) if (!isOperator(op)) throw new Error(`option leaderboards.operators[${pattern}] must be set, best or incr`);
+  const defaultOperator = o.defaultOperator ?? LEADERBOARD_DEFAULTS.defaultOperator;
+  if (!isOperator(defaultOperator)) throw new Error('option leaderboards.defaultOperator must be set, best or incr');
+  return Object.freeze({
+    flushIntervalMs: positiveInt('flushIntervalMs', o.flushIntervalMs, LEADERBOARD_DEFAULTS.flushIntervalMs),
+    idleStopMs: positiveInt('idleStopMs', o.idleStopMs, LEADERBOARD_DEFAULTS.idleStopMs),
+    maxBoards: positiveInt('maxBoards', o.maxBoards, LEADERBOARD_DEFAULTS.maxBoards),
+    clientSubmit: clientSubmit === 'all' ? 'all' : Object.freeze([...clientSubmit]),
+    operators: Object.freeze(operators),
+    defaultOperator,
+  });
+}
+
+/** Whether `pattern` (an exact id, or a prefix ending in `*`) names `board`. */
+export function matchesBoard(pattern: string, board: string): boolean {
+  return pattern.endsWith('*') ? board.startsWith(pattern.slice(0, -1)) : pattern === board;
+}
+
+/** Whether players may submit to `board` over REST. */
+export function clientSubmitAllowed(o: ResolvedLeaderboardsOptions, board: string): boolean {
+  return o.clientSubmit === 'all' || o.clientSubmit.some((p) => matchesBoard(p, board));
+}
+
+/** The operator of `board`: the first matching pattern's, else the default. */
+export function operatorOf(o: ResolvedLeaderboardsOptions, board: string): Operator {
+  for (const [pattern, op] of Object.entries(o.operators)) if (matchesBoard(pattern, board)) return op;
+  return o.defaultOperator;
+}

@@ -1,0 +1,43 @@
+// The authorization matrix over the chat routes (CHAT_ROWS), run the same way as authorization.test.ts
+// runs the default plugins' rows: no token and forged tokens are 401, another player's token is a valid
+// session that never touches the victim, the owner's own token is allowed.
+import t from 'tap';
+import { testServer, testStorage, uniqueName } from './helpers.js';
+import { CHAT_PLUGINS, CHAT_ROWS } from './matrix/chat.js';
+import type { Actor } from './matrix/types.js';
+
+t.test('chat authorization matrix', async (t) => {
+  const storage = await testStorage(t);
+  const server = await testServer(t, storage, {}, { plugins: CHAT_PLUGINS });
+  const app = server.app;
+  const register = async (): Promise<Actor> => {
+    const username = uniqueName('m');
+    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
+    return { id: r.player_id, token: r.access_token, username };
+  };
+
+  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+  const routes = Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/api/v1/chat') || path.startsWith('/api/v1/dm'))
+    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  t.same(routes.slice().sort(), Object.keys(CHAT_ROWS).sort(), 'every chat route is in the matrix, and every row is a route');
+
+  for (const [route, c] of Object.entries(CHAT_ROWS)) {
+    t.test(`${route} (${c.access})`, async (t) => {
+      const victim = await register();
+      const attacker = await register();
+      const before = (await storage.players.get(victim.id))!;
+      const anon = await app.inject({ ...c.request(victim, victim) } as never);
+      t.equal(anon.statusCode, 401, 'no token: 401');
+      t.equal(anon.json().error.code, 'unauthenticated');
+      const forged = await app.inject({ ...c.request(victim, victim), headers: { authorization: 'Bearer not-a-real-token-not-a-real-token-xx' } } as never);
+      t.equal(forged.statusCode, 401, 'forged token: 401');
+      const other = await app.inject({ ...c.request(attacker, victim), headers: { authorization: `Bearer ${attacker.token}` } } as never);
+      t.not(other.statusCode, 401, "another player's token is a valid session");
+      if (c.untouched === 'profile') t.same(await storage.players.get(victim.id), before, "the victim's row is untouched");
+      const own = await app.inject({ ...c.request(victim, victim), headers: { authorization: `Bearer ${victim.token}` } } as never);
+      t.not(own.statusCode, 401, 'own token: authenticated');
+      t.not(own.statusCode, 403, 'own token: allowed');
+    });
+  }
+});
