@@ -8,7 +8,7 @@ import { realClock, type ClientClock } from './clock.js';
 import { HajimeClientError } from './errors.js';
 import { GuestDevice, type GuestDeviceStore } from './guest-device.js';
 import { AuthApi } from './rest/auth.js';
-import { EconomyApi, NotificationsApi, RpcApi, SavesApi, SocialApi, StorageApi } from './rest/domains.js';
+import { ChatApi, EconomyApi, LeaderboardsApi, NotificationsApi, RpcApi, SavesApi, SocialApi, StorageApi } from './rest/domains.js';
 import { PlayersApi } from './rest/players.js';
 import { RestTransport, type FetchLike, type RequestOptions } from './rest/transport.js';
 import type { HajimeSocketOptions } from './socket/options.js';
@@ -63,6 +63,10 @@ export class HajimeClient {
   readonly players: PlayersApi;
   /** Wallets, ledger, store and inventory. */
   readonly economy: EconomyApi;
+  /** Leaderboards: top, around, submit. */
+  readonly leaderboards: LeaderboardsApi;
+  /** Chat history and direct messages over REST. */
+  readonly chat: ChatApi;
   /** Friends and groups. */
   readonly social: SocialApi;
   readonly notifications: NotificationsApi;
@@ -105,6 +109,8 @@ export class HajimeClient {
     this.auth = new AuthApi(this.#http, this.#tokens, this.device);
     this.players = new PlayersApi(this.#http, this.#tokens);
     this.economy = new EconomyApi(this.#http);
+    this.leaderboards = new LeaderboardsApi(this.#http);
+    this.chat = new ChatApi(this.#http);
     this.social = new SocialApi(this.#http);
     this.notifications = new NotificationsApi(this.#http);
     this.saves = new SavesApi(this.#http);

@@ -146,3 +146,37 @@ export class RpcApi {
     return r.payload.result;
   }
 }
+
+/** `client.leaderboards` */
+export class LeaderboardsApi {
+  constructor(private readonly http: RestTransport) {}
+  /** The best entries of a board, ranked. */
+  async top(boardId: string, options: { limit?: number } = {}): Promise<Row[]> {
+    return (await this.http.request<{ entries: Row[] }>({ method: 'GET', path: `/leaderboards/${seg(boardId)}`, ...(options.limit === undefined ? {} : { query: { limit: options.limit } }) })).entries;
+  }
+  /** Entries around a player (`range` either side). */
+  async around(boardId: string, playerId: string, options: { range?: number } = {}): Promise<Row[]> {
+    return (await this.http.request<{ entries: Row[] }>({ method: 'GET', path: `/leaderboards/${seg(boardId)}/around/${seg(playerId)}`, ...(options.range === undefined ? {} : { query: { range: options.range } }) })).entries;
+  }
+  /** Submits your score (boards refuse client submits unless the server allows them: `leaderboard.client_submit_disabled`). */
+  submit(boardId: string, score: number, options: { subScore?: number } = {}): Promise<Row> {
+    return this.http.request({ method: 'POST', path: `/leaderboards/${seg(boardId)}`, body: { score, ...(options.subScore === undefined ? {} : { sub_score: options.subScore }) } });
+  }
+}
+
+/** `client.chat`: history and direct messages over REST (live chat goes over the socket: `chat.join`, `chat.send`). */
+export class ChatApi {
+  constructor(private readonly http: RestTransport) {}
+  /** A channel's history (members only). */
+  async history(channelId: string, options: { limit?: number } = {}): Promise<Row[]> {
+    return (await this.http.request<{ messages: Row[] }>({ method: 'GET', path: `/chat/${seg(channelId)}/history`, ...(options.limit === undefined ? {} : { query: { limit: options.limit } }) })).messages;
+  }
+  /** Sends a direct message. */
+  sendDm(recipientId: string, content: string): Promise<{ success: true; channel_id: string }> {
+    return this.http.request({ method: 'POST', path: '/dm', body: { recipient_id: recipientId, content } });
+  }
+  /** The DM history with a player. */
+  dmHistory(playerId: string, options: { limit?: number } = {}): Promise<{ messages: Row[]; channel_id: string }> {
+    return this.http.request({ method: 'GET', path: `/dm/${seg(playerId)}/history`, ...(options.limit === undefined ? {} : { query: { limit: options.limit } }) });
+  }
+}
