@@ -56,3 +56,8 @@ export { Chat, CHAT_DEFAULTS, type ChatOptions, type ChatDeps, type ChatSocial, 
 export { Channel, ChannelServer, channelGroup, type ChannelArgs, type ChannelStats, type ChatStore, type BufferedMessage, type SendReply, type Delivery } from './chat/channel-server.js';
 export { parseChannel, checkAccess, contentProblem, checkChannelContent, checkDmContent, recipientOf, SUPPORTED_CHANNEL_TYPES, type ParsedChannel, type MembershipLookup, type ContentProblem } from './chat/acl.js';
 export { Presence, PRESENCE_ONLINE, PRESENCE_OFFLINE, type PresenceDeps, type PresenceGateway } from './chat/presence.js';
+// Tournaments: one actor per pending or active tournament (start/end on the clock, entry fees, rewards paid once), the service and the REST routes.
+export { tournamentsPlugin, createTournamentsPlugin, tournamentOut, tournamentSchema, type TournamentsPluginOptions, type TournamentJson } from './plugins/tournaments.js';
+export { Tournaments, TOURNAMENT_LIST_LIMIT, MAX_FEE_ATTEMPTS, type TournamentsDeps, type TournamentsOptions, type StandingsSource } from './tournaments/tournaments.js';
+export { TournamentActor, TournamentServer, MAX_TIMER_MS, type TournamentArgs, type TournamentOps, type TournamentCallOptions, type JoinReply } from './tournaments/tournament-server.js';
+export { parseEntryFee, parseRewards, payoutsFor, feeKey, refundKey, rewardKey, REWARD_MAX_RANK, type EntryFee, type RewardTier, type Payout } from './tournaments/rules.js';

@@ -33,6 +33,7 @@ import { playersPlugin } from './plugins/players.js';
 import { rpcPlugin } from './plugins/rpc.js';
 import { savesPlugin } from './plugins/saves.js';
 import { socialPlugin } from './plugins/social.js';
+import { tournamentsPlugin } from './plugins/tournaments.js';
 import { RpcRegistry } from './rpc/registry.js';
 
 /** A plugin of one domain: registered under /api/v1 with the shared context. */
@@ -48,6 +49,7 @@ export const DEFAULT_PLUGINS: readonly DomainPlugin[] = [
   playersPlugin,
   economyPlugin,
   leaderboardsPlugin,
+  tournamentsPlugin,
   socialPlugin,
   notificationsPlugin,
   savesPlugin,

@@ -8,14 +8,15 @@ import { CHAT_PLUGINS, CHAT_ROWS } from './matrix/chat.js';
 import { LEADERBOARD_PLUGINS, LEADERBOARD_ROWS } from './matrix/leaderboards.js';
 import { SOCIAL_ROWS } from './matrix/social.js';
 import { STORAGE_ROWS } from './matrix/storage.js';
+import { TOURNAMENT_PLUGINS, TOURNAMENT_ROWS } from './matrix/tournaments.js';
 import type { Actor, Case } from './matrix/types.js';
 
-const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...LEADERBOARD_ROWS, ...SOCIAL_ROWS, ...CHAT_ROWS, ...STORAGE_ROWS };
+const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...LEADERBOARD_ROWS, ...TOURNAMENT_ROWS, ...SOCIAL_ROWS, ...CHAT_ROWS, ...STORAGE_ROWS };
 
 t.test('authorization matrix', async (t) => {
   const storage = await testStorage(t);
   // The leaderboard rows submit to a board that accepts client submits; chat is an opt-in plugin.
-  const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...CHAT_PLUGINS] });
+  const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...TOURNAMENT_PLUGINS, ...CHAT_PLUGINS] });
   const app = server.app;
   const register = async (): Promise<Actor> => {
     const username = uniqueName('m');
