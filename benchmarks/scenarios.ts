@@ -1,9 +1,10 @@
 /** Every benchmark scenario, by the name `npm run bench -- <name>` takes. Add new scenarios here. */
 import { actorScenario } from './actor/index.js';
 import type { Scenario } from './lib/scenario.js';
+import { restScenario } from './rest/index.js';
 import { wsHeartbeatScenario } from './ws-heartbeat/index.js';
 
-export const SCENARIOS: readonly Scenario[] = [actorScenario, wsHeartbeatScenario];
+export const SCENARIOS: readonly Scenario[] = [actorScenario, wsHeartbeatScenario, restScenario];
 
 /** The scenario called `name`, if any. */
 export function findScenario(name: string): Scenario | undefined {

@@ -14,6 +14,8 @@ const RUNNER = fileURLToPath(new URL('../run.js', import.meta.url));
 const ACTOR_FIGURES = ['cast_per_s', 'nact_cast_per_s', 'bare_cast_per_s', 'call_per_s', 'nact_call_per_s', 'spawn_exit_per_s', 'bytes_per_idle_process'];
 /** The figures the issue requires of the `ws-heartbeat` scenario. */
 const WS_HEARTBEAT_FIGURES = ['msgs_per_s', 'bare_msgs_per_s', 'p50_ms', 'p99_ms', 'bare_p99_ms', 'bytes_per_conn', 'cpu_us_per_msg'];
+/** The figures the issue requires of the `rest` scenario. */
+const REST_FIGURES = ['req_per_s', 'raw_query_per_s', 'p50_ms', 'p99_ms'];
 
 function runSmoke(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -37,6 +39,11 @@ t.test('benchmarks/run.js <scenario> --smoke', async (t) => {
     [...(SCENARIOS.find((s) => s.name === 'ws-heartbeat')?.requiredFigures ?? [])].sort(),
     [...WS_HEARTBEAT_FIGURES].sort(),
     'the ws-heartbeat scenario requires the figures the issue names',
+  );
+  t.same(
+    [...(SCENARIOS.find((s) => s.name === 'rest')?.requiredFigures ?? [])].sort(),
+    [...REST_FIGURES].sort(),
+    'the rest scenario requires the figures the issue names',
   );
   for (const scenario of SCENARIOS) {
     await t.test(`${scenario.name}: runs and ends with a JSON line of finite positive figures`, async (t) => {

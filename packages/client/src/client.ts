@@ -8,7 +8,7 @@ import { realClock, type ClientClock } from './clock.js';
 import { HajimeClientError } from './errors.js';
 import { GuestDevice, type GuestDeviceStore } from './guest-device.js';
 import { AuthApi } from './rest/auth.js';
-import { ChatApi, EconomyApi, LeaderboardsApi, NotificationsApi, RpcApi, SavesApi, SocialApi, StorageApi } from './rest/domains.js';
+import { ChatApi, EconomyApi, LeaderboardsApi, NotificationsApi, RpcApi, SavesApi, SocialApi, StorageApi, TournamentsApi } from './rest/domains.js';
 import { PlayersApi } from './rest/players.js';
 import { RestTransport, type FetchLike, type RequestOptions } from './rest/transport.js';
 import type { HajimeSocketOptions } from './socket/options.js';
@@ -67,6 +67,8 @@ export class HajimeClient {
   readonly leaderboards: LeaderboardsApi;
   /** Chat history and direct messages over REST. */
   readonly chat: ChatApi;
+  /** Tournaments: list, get, join. */
+  readonly tournaments: TournamentsApi;
   /** Friends and groups. */
   readonly social: SocialApi;
   readonly notifications: NotificationsApi;
@@ -111,6 +113,7 @@ export class HajimeClient {
     this.economy = new EconomyApi(this.#http);
     this.leaderboards = new LeaderboardsApi(this.#http);
     this.chat = new ChatApi(this.#http);
+    this.tournaments = new TournamentsApi(this.#http);
     this.social = new SocialApi(this.#http);
     this.notifications = new NotificationsApi(this.#http);
     this.saves = new SavesApi(this.#http);

@@ -27,6 +27,17 @@ t.test('leaderboards and chat through the SDK', async (t) => {
     t.ok(isHajimeError(refused, 'leaderboard.client_submit_disabled'));
   });
 
+  t.test('tournaments: list, get, join through the SDK', async (t) => {
+    const { client } = await signUp();
+    const now = Date.now();
+    const created = await storage.tournaments.create({ name: uniqueName('Cup'), start_at: new Date(now - 60_000), end_at: new Date(now + 3_600_000), status: 'active' });
+    t.ok((await client.tournaments.list({ status: 'active' })).some((x) => x['id'] === created.id));
+    t.equal((await client.tournaments.get(created.id))['name'], created.name);
+    const joined = await client.tournaments.join(created.id).catch((e: unknown) => e);
+    if (isHajimeError(joined)) t.equal(joined.code, 'tournament.not_found', 'a row created behind the service has no live actor yet');
+    else t.same(joined, { success: true, tournament_id: created.id });
+  });
+
   t.test('two players chat in a global channel; DMs; history', async (t) => {
     const alice = await signUp();
     const bob = await signUp();

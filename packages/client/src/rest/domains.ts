@@ -180,3 +180,21 @@ export class ChatApi {
     return this.http.request({ method: 'GET', path: `/dm/${seg(playerId)}/history`, ...(options.limit === undefined ? {} : { query: { limit: options.limit } }) });
   }
 }
+
+/** `client.tournaments` */
+export class TournamentsApi {
+  constructor(private readonly http: RestTransport) {}
+  async list(options: { status?: 'pending' | 'active' | 'finished'; limit?: number } = {}): Promise<Row[]> {
+    const query: Record<string, string | number> = {};
+    if (options.status !== undefined) query['status'] = options.status;
+    if (options.limit !== undefined) query['limit'] = options.limit;
+    return (await this.http.request<{ tournaments: Row[] }>({ method: 'GET', path: '/tournaments', query })).tournaments;
+  }
+  get(id: string): Promise<Row> {
+    return this.http.request({ method: 'GET', path: `/tournaments/${seg(id)}` });
+  }
+  /** Joins (paying the entry fee, if any). Errors: `tournament.full`, `tournament.already_joined`, `tournament.closed`, `economy.insufficient_funds`. */
+  join(id: string): Promise<{ success: true; tournament_id: string }> {
+    return this.http.request({ method: 'POST', path: `/tournaments/${seg(id)}/join` });
+  }
+}
