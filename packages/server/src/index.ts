@@ -44,7 +44,8 @@ export { Leaderboards, TOP_LIMIT, AROUND_RANGE, LEADERBOARD_METADATA_MAX_BYTES, 
 export { Board, BoardServer, type BoardArgs, type BoardStats, type BoardCallOptions, type LeaderboardStore, type SubmitInput, type SubmitReply } from './leaderboards/board-server.js';
 export { SortedBoard, compareEntries, type BoardEntry, type RankedBoardEntry } from './leaderboards/sorted-board.js';
 export { applyOperator, isOperator, OPERATORS, SCORE_LIMIT, type Operator } from './leaderboards/operators.js';
-export { resolveLeaderboardsOptions, clientSubmitAllowed, operatorOf, matchesBoard, LEADERBOARD_DEFAULTS, type LeaderboardsOptions, type ResolvedLeaderboardsOptions } from './leaderboards/options.js';
+export { resolveLeaderboardsOptions, clientSubmitAllowed, operatorOf, resetOf, matchesBoard, LEADERBOARD_DEFAULTS, type LeaderboardsOptions, type ResolvedLeaderboardsOptions } from './leaderboards/options.js';
+export { nextReset, nextBoundary, periodStart, archiveIdFor, utcDate, isResetEvery, isArchiveId, RESET_EVERY, type ResetEvery, type ResetRule, type ResetPlan } from './leaderboards/resets.js';
 // In-app purchases: receipt validation routes (not default: pass createIapPlugin(...) in extras.plugins), Apple JWS and Google Play verifiers.
 export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } from './plugins/iap.js';
 export { createAppleVerifier, IapVerificationError, APPLE_JWS_MAX_BYTES, type AppleVerifier, type AppleVerifierSettings, type AppleTransactionPayload, type IapInvalidReason } from './iap/apple.js';

@@ -79,7 +79,7 @@ t.test('applyOperator', async (t) => {
 t.test('resolveLeaderboardsOptions', async (t) => {
   t.test('defaults: 5 s flushes, 1000 boards, no client submits, operator set', async (t) => {
     const o = resolveLeaderboardsOptions();
-    t.same(o, { flushIntervalMs: 5000, idleStopMs: 900_000, maxBoards: 1000, clientSubmit: [], operators: {}, defaultOperator: 'set' });
+    t.same(o, { flushIntervalMs: 5000, idleStopMs: 900_000, maxBoards: 1000, clientSubmit: [], operators: {}, defaultOperator: 'set', resets: [], resetRetryMs: 30_000 });
     t.ok(Object.isFrozen(o));
     t.notOk(clientSubmitAllowed(o, 'weekly'));
     t.equal(operatorOf(o, 'weekly'), 'set');

@@ -7,17 +7,32 @@
  * storage no longer knows (erased) are dropped from the board. Started by {@link Leaderboards}; only the
  * `Board` client API below sends it messages. A board nobody read or
  * submitted to for `idleStopMs` stops itself at a flush tick once everything is written.
+ *
+ * A board with a scheduled reset (`reset`) arms a timer on the system clock for the next 00:00 UTC
+ * boundary (in hops of at most a day). At the boundary it flushes, moves its stored entries to
+ * `<board>@<YYYY-MM-DD>` (the start date of the period that ended) with the store's `archive`, clears its
+ * working set and arms the next reset. A failed flush or archive keeps every entry and is retried after
+ * `resetRetryMs`. A board that starts with only entries from before the current period (it was stopped
+ * across a boundary) archives them at once.
  */
-import { GenServer, noreply, ok, reply, stop, type ActorSystem, type Dest, type GenServerBehaviour, type ProcessContext } from '@hajime/actor';
+import { GenServer, noreply, ok, reply, stop, type ActorSystem, type Dest, type GenServerBehaviour, type ProcessContext, type TimerRef } from '@hajime/actor';
 import { isStorageError, type EntryInput, type LeaderboardEntry } from '@hajime/storage';
 import { applyOperator, SCORE_LIMIT, type Operator } from './operators.js';
+import { nextReset, periodStart, type ResetEvery, type ResetPlan } from './resets.js';
 import { SortedBoard, type BoardEntry, type RankedBoardEntry } from './sorted-board.js';
 
 /** What a board needs from storage (the port; `storage.leaderboards` is the adapter). */
 export interface LeaderboardStore {
   load(board: string): Promise<readonly LeaderboardEntry[]>;
   upsertMany(board: string, entries: readonly EntryInput[]): Promise<{ upserted: number }>;
+  /** Moves every stored entry of `board` to `archiveId` in one transaction (needed by scheduled resets). */
+  archive?(board: string, archiveId: string): Promise<{ archived: number }>;
 }
+
+/** Longest single reset timer; a later boundary is reached in hops. */
+export const MAX_RESET_TIMER_MS = 24 * 60 * 60 * 1000;
+/** Default delay before a failed reset is tried again. */
+export const RESET_RETRY_MS = 30_000;
 
 /** Start arguments of one board. */
 export interface BoardArgs {
@@ -27,18 +42,27 @@ export interface BoardArgs {
   /** Stop (normally, after a flush) once no read or submit arrived for this long. */
   readonly idleStopMs: number;
   readonly store: LeaderboardStore;
+  /** Scheduled reset period (default none). */
+  readonly reset?: ResetEvery | undefined;
+  /** Delay before a failed reset is retried (default {@link RESET_RETRY_MS}). */
+  readonly resetRetryMs?: number | undefined;
 }
 
 interface BoardState {
   readonly id: string;
   readonly operator: Operator;
   readonly store: LeaderboardStore;
-  readonly board: SortedBoard;
+  board: SortedBoard;
   /** Players whose entry changed since the last successful flush. */
   readonly dirty: Set<string>;
   readonly idleStopMs: number;
   /** When the last read or submit arrived (system clock, ms). */
   lastUsedMs: number;
+  readonly reset: ResetEvery | undefined;
+  readonly resetRetryMs: number;
+  /** The pending reset, or undefined without one. */
+  nextReset: ResetPlan | undefined;
+  resetTimer: TimerRef | undefined;
 }
 
 /** One submit, as the board receives it (ids already validated and lower-cased). */
@@ -63,7 +87,7 @@ type BoardCall =
   | { readonly type: 'flush' }
   | { readonly type: 'stats' };
 
-type BoardInfo = { readonly type: 'flush_tick' };
+type BoardInfo = { readonly type: 'flush_tick' } | { readonly type: 'reset_tick' };
 
 /** What `Board.stats` answers. */
 export interface BoardStats {
@@ -71,9 +95,59 @@ export interface BoardStats {
   readonly operator: Operator;
   readonly entries: number;
   readonly dirty: number;
+  /** When the next scheduled reset is due (UTC ms), if the board resets. */
+  readonly next_reset_at_ms?: number;
+  /** Where the current period will be archived, if the board resets. */
+  readonly next_archive_id?: string;
 }
 
 const FLUSH_TICK: BoardInfo = { type: 'flush_tick' };
+const RESET_TICK: BoardInfo = { type: 'reset_tick' };
+
+/** Arms the reset timer for `s.nextReset` (or `delayMs`), at most a day per hop. */
+function armReset(s: BoardState, ctx: ProcessContext, delayMs?: number): void {
+  if (s.resetTimer !== undefined) ctx.cancelTimer(s.resetTimer);
+  s.resetTimer = undefined;
+  if (s.nextReset === undefined) return;
+  const wait = delayMs ?? s.nextReset.atMs - ctx.system.clock.epochMs();
+  if (wait <= 0) ctx.send(ctx.self, RESET_TICK);
+  else s.resetTimer = ctx.sendAfter(RESET_TICK, Math.min(wait, MAX_RESET_TIMER_MS));
+}
+
+/** At (or after) the boundary: flush, archive, clear, re-arm. Any failure keeps the entries and retries. */
+async function resetTick(s: BoardState, ctx: ProcessContext): Promise<void> {
+  s.resetTimer = undefined;
+  const plan = s.nextReset;
+  if (plan === undefined || s.reset === undefined) return;
+  const now = ctx.system.clock.epochMs();
+  if (now < plan.atMs) return armReset(s, ctx); // a hop of a long wait
+  await flush(s, ctx);
+  const retry = (error: string): void => {
+    ctx.system.logger.warn({ report: 'leaderboard_reset_failed', leaderboard_id: s.id, archive_id: plan.archiveId, error, retry_ms: s.resetRetryMs });
+    armReset(s, ctx, s.resetRetryMs);
+  };
+  if (s.dirty.size > 0) return retry('flush_failed');
+  let archived: number;
+  try {
+    archived = (await s.store.archive!(s.id, plan.archiveId)).archived;
+  } catch (e) {
+    return retry(isStorageError(e) ? e.code : String(e));
+  }
+  s.board = SortedBoard.from([]);
+  s.dirty.clear();
+  ctx.system.logger.info({ report: 'leaderboard_reset', leaderboard_id: s.id, archive_id: plan.archiveId, archived });
+  s.nextReset = nextReset(s.id, s.reset, Math.max(now, plan.atMs));
+  armReset(s, ctx);
+}
+
+/** The first reset of a board starting at `nowMs`: at once when every stored entry predates the current period. */
+function firstReset(id: string, every: ResetEvery, stored: readonly BoardEntry[], nowMs: number): ResetPlan {
+  if (stored.length > 0) {
+    const latest = Math.max(...stored.map((e) => e.updated_at_ms));
+    if (Number.isFinite(latest) && latest < periodStart(every, nowMs)) return nextReset(id, every, latest);
+  }
+  return nextReset(id, every, nowMs);
+}
 
 function fromStored(e: LeaderboardEntry): BoardEntry {
   return {
@@ -134,17 +208,29 @@ function submit(s: BoardState, msg: SubmitInput, nowMs: number): SubmitReply {
 
 export const BoardServer: GenServerBehaviour<BoardState, BoardArgs, BoardCall, never, unknown> = {
   async init(args, ctx) {
-    const stored = await args.store.load(args.id);
+    const stored = (await args.store.load(args.id)).map(fromStored);
     ctx.sendInterval(FLUSH_TICK, args.flushIntervalMs);
-    return ok({
+    let reset = args.reset;
+    // The archive id adds `@YYYY-MM-DD` (11 characters) and must stay a valid board id (128 at most).
+    if (reset !== undefined && (args.store.archive === undefined || args.id.length > 128 - 11)) {
+      ctx.system.logger.warn({ report: 'leaderboard_reset_disabled', leaderboard_id: args.id, reason: args.store.archive === undefined ? 'store_without_archive' : 'id_too_long' });
+      reset = undefined;
+    }
+    const s: BoardState = {
       id: args.id,
       operator: args.operator,
       store: args.store,
-      board: SortedBoard.from(stored.map(fromStored)),
+      board: SortedBoard.from(stored),
       dirty: new Set(),
       idleStopMs: args.idleStopMs,
       lastUsedMs: ctx.system.clock.now(),
-    });
+      reset,
+      resetRetryMs: args.resetRetryMs ?? RESET_RETRY_MS,
+      nextReset: reset === undefined ? undefined : firstReset(args.id, reset, stored, ctx.system.clock.epochMs()),
+      resetTimer: undefined,
+    };
+    armReset(s, ctx);
+    return ok(s);
   },
 
   async handleCall(msg, _from, s, ctx) {
@@ -165,12 +251,26 @@ export const BoardServer: GenServerBehaviour<BoardState, BoardArgs, BoardCall, n
       case 'flush':
         return reply(await flush(s, ctx), s);
       case 'stats':
-        return reply({ id: s.id, operator: s.operator, entries: s.board.size, dirty: s.dirty.size } satisfies BoardStats, s);
+        return reply(
+          {
+            id: s.id,
+            operator: s.operator,
+            entries: s.board.size,
+            dirty: s.dirty.size,
+            ...(s.nextReset === undefined ? {} : { next_reset_at_ms: s.nextReset.atMs, next_archive_id: s.nextReset.archiveId }),
+          } satisfies BoardStats,
+          s,
+        );
     }
   },
 
   async handleInfo(msg, s, ctx) {
-    if ((msg as BoardInfo | undefined)?.type !== 'flush_tick') return noreply(s);
+    const type = (msg as BoardInfo | undefined)?.type;
+    if (type === 'reset_tick') {
+      await resetTick(s, ctx);
+      return noreply(s);
+    }
+    if (type !== 'flush_tick') return noreply(s);
     await flush(s, ctx);
     // Idle and fully written: stop normally (not restarted); the next use hydrates it again.
     if (s.dirty.size === 0 && ctx.system.clock.now() - s.lastUsedMs >= s.idleStopMs) return stop('normal', s);

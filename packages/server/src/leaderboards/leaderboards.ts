@@ -15,7 +15,8 @@ import { boardId } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
 import { Board, BoardServer, type BoardArgs, type BoardStats, type LeaderboardStore } from './board-server.js';
 import { SCORE_LIMIT, type Operator } from './operators.js';
-import { clientSubmitAllowed, operatorOf, resolveLeaderboardsOptions, type LeaderboardsOptions, type ResolvedLeaderboardsOptions } from './options.js';
+import type { ResetEvery } from './resets.js';
+import { clientSubmitAllowed, operatorOf, resetOf, resolveLeaderboardsOptions, type LeaderboardsOptions, type ResolvedLeaderboardsOptions } from './options.js';
 import type { RankedBoardEntry } from './sorted-board.js';
 
 /** `top` limits (asobi: 1..100, default 100). */
@@ -140,6 +141,11 @@ export class Leaderboards {
     return operatorOf(this.options, board);
   }
 
+  /** How often `board` resets (`resets` option), or undefined when it never does. */
+  resetOf(board: string): ResetEvery | undefined {
+    return resetOf(this.options, board);
+  }
+
   /** Ids of the live boards, sorted. */
   async liveBoards(): Promise<string[]> {
     if (this.#sup === undefined) return [];
@@ -254,7 +260,15 @@ export class Leaderboards {
   async #startBoard(id: string): Promise<Pid> {
     const sup = this.#sup;
     if (sup === undefined) throw new ApiError('not_ready', { reason: 'leaderboards_not_started' });
-    const args: BoardArgs = { id, operator: this.operatorOf(id), flushIntervalMs: this.options.flushIntervalMs, idleStopMs: this.options.idleStopMs, store: this.#store };
+    const args: BoardArgs = {
+      id,
+      operator: this.operatorOf(id),
+      flushIntervalMs: this.options.flushIntervalMs,
+      idleStopMs: this.options.idleStopMs,
+      store: this.#store,
+      reset: this.resetOf(id),
+      resetRetryMs: this.options.resetRetryMs,
+    };
     try {
       const pid = await DynamicSupervisor.startChild(sup, args, this.#system);
       if (pid === undefined) throw new Error('board start ignored');
