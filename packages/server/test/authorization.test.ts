@@ -1,7 +1,7 @@
 // The authorization matrix: every /api/v1 route × {no token, another player's token, own token}.
 // A route missing from MATRIX fails this test, so every new route must declare who may call it.
 import t from 'tap';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
 import { CORE_ROWS } from './matrix/core.js';
 import { ECONOMY_ROWS } from './matrix/economy.js';
 import { CHAT_PLUGINS, CHAT_ROWS } from './matrix/chat.js';
@@ -10,6 +10,7 @@ import { SOCIAL_ROWS } from './matrix/social.js';
 import { STORAGE_ROWS } from './matrix/storage.js';
 import { TOURNAMENT_PLUGINS, TOURNAMENT_ROWS } from './matrix/tournaments.js';
 import type { Actor, Case } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...LEADERBOARD_ROWS, ...TOURNAMENT_ROWS, ...SOCIAL_ROWS, ...CHAT_ROWS, ...STORAGE_ROWS };
 
@@ -18,16 +19,9 @@ t.test('authorization matrix', async (t) => {
   // The leaderboard rows submit to a board that accepts client submits; chat is an opt-in plugin.
   const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...TOURNAMENT_PLUGINS, ...CHAT_PLUGINS] });
   const app = server.app;
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
 
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/v1/'))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const routes = await documentedRoutes(app, (path) => path.startsWith('/api/v1/'));
   t.same(routes.slice().sort(), Object.keys(MATRIX).sort(), 'every route is in the matrix, and every matrix row is a route');
 
   for (const [route, c] of Object.entries(MATRIX)) {

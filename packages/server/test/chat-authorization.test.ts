@@ -2,24 +2,18 @@
 // runs the default plugins' rows: no token and forged tokens are 401, another player's token is a valid
 // session that never touches the victim, the owner's own token is allowed.
 import t from 'tap';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
 import { CHAT_PLUGINS, CHAT_ROWS } from './matrix/chat.js';
 import type { Actor } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 t.test('chat authorization matrix', async (t) => {
   const storage = await testStorage(t);
   const server = await testServer(t, storage, {}, { plugins: CHAT_PLUGINS });
   const app = server.app;
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
 
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/v1/chat') || path.startsWith('/api/v1/dm'))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const routes = await documentedRoutes(app, (path) => path.startsWith('/api/v1/chat') || path.startsWith('/api/v1/dm'));
   t.same(routes.slice().sort(), Object.keys(CHAT_ROWS).sort(), 'every chat route is in the matrix, and every row is a route');
 
   for (const [route, c] of Object.entries(CHAT_ROWS)) {

@@ -5,9 +5,10 @@
 // own wallet; consuming the victim's item is 403 forbidden); the victim's own token is allowed.
 import t from 'tap';
 import type { Storage } from '@hajime/storage';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
 import { ECONOMY_PLUGINS, ECONOMY_ROWS, MATRIX_CURRENCY, MATRIX_ITEM_ID, MATRIX_LISTING_ID } from './matrix/economy.js';
 import type { Actor } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 const PRICE = 10;
 
@@ -30,16 +31,9 @@ t.test('economy authorization matrix', async (t) => {
   const server = await testServer(t, storage, {}, { plugins: ECONOMY_PLUGINS });
   const app = server.app;
   const itemDefId = await seedListing(storage);
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
 
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => /^\/api\/v1\/(wallets|store|inventory)(\/|$)/.test(path))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const routes = await documentedRoutes(app, (path) => /^\/api\/v1\/(wallets|store|inventory)(\/|$)/.test(path));
   t.same(routes.slice().sort(), Object.keys(ECONOMY_ROWS).sort(), 'every economy route has a row, and every row is a route');
 
   for (const [route, c] of Object.entries(ECONOMY_ROWS)) {

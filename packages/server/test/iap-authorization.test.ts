@@ -7,6 +7,7 @@ import { testServer, testStorage, uniqueName } from './helpers.js';
 import { BUNDLE_ID, fakePlay, makeCa, PACKAGE_NAME, PLAY_TOKEN } from './iap-fixtures.js';
 import { IAP_ROWS } from './matrix/iap.js';
 import type { Actor } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 t.test('iap authorization matrix', async (t) => {
   const ca = makeCa('Matrix');
@@ -19,15 +20,8 @@ t.test('iap authorization matrix', async (t) => {
   });
   const server = await testServer(t, storage, { rateLimits: { iap: { max: 10_000, windowMs: 1000 } } }, { plugins: [plugin] });
   const app = server.app;
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/v1/iap/'))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const register = (): Promise<Actor> => registerActor(app);
+  const routes = await documentedRoutes(app, (path) => path.startsWith('/api/v1/iap/'));
   t.same(routes.slice().sort(), Object.keys(IAP_ROWS).sort(), 'every iap route has a row, and every row is a route');
 
   for (const [route, c] of Object.entries(IAP_ROWS)) {

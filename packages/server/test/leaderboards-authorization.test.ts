@@ -2,24 +2,18 @@
 // {no token, forged token, another player's token, own token}, and a submit with another player's token
 // writes the caller's entry, never the victim's.
 import t from 'tap';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
 import { LEADERBOARD_PLUGINS, LEADERBOARD_ROWS, MATRIX_BOARD } from './matrix/leaderboards.js';
 import type { Actor } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 t.test('leaderboard authorization matrix', async (t) => {
   const storage = await testStorage(t);
   const server = await testServer(t, storage, {}, { plugins: LEADERBOARD_PLUGINS });
   const app = server.app;
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
 
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/v1/leaderboards'))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const routes = await documentedRoutes(app, (path) => path.startsWith('/api/v1/leaderboards'));
   t.same(routes.slice().sort(), Object.keys(LEADERBOARD_ROWS).sort(), 'every leaderboard route is in the matrix, and every row is a route');
 
   for (const [route, c] of Object.entries(LEADERBOARD_ROWS)) {

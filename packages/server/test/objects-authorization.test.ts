@@ -3,9 +3,10 @@
 // 401; another player's token is a valid session that never reads the victim's owner-only object and
 // never changes the victim's save or object; the victim's own token is allowed.
 import t from 'tap';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
 import { MATRIX_COLLECTION, MATRIX_KEY, MATRIX_SLOT, STORAGE_PLUGINS, STORAGE_ROWS } from './matrix/storage.js';
 import type { Actor } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 const SECRET = 'victim-only-f00d';
 
@@ -14,16 +15,9 @@ t.test('storage authorization matrix', async (t) => {
   const server = await testServer(t, storage, {}, { plugins: STORAGE_PLUGINS });
   const app = server.app;
   server.context.rpc.registerRpc('matrix.echo', (params, { playerId }) => ({ params, player_id: playerId }));
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
 
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => /^\/api\/v1\/(saves|storage|rpc)(\/|$)/.test(path))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const routes = await documentedRoutes(app, (path) => /^\/api\/v1\/(saves|storage|rpc)(\/|$)/.test(path));
   t.same(routes.slice().sort(), Object.keys(STORAGE_ROWS).sort(), 'every saves/storage/rpc route has a row, and every row is a route');
 
   for (const [route, c] of Object.entries(STORAGE_ROWS)) {

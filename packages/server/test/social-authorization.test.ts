@@ -5,17 +5,14 @@
 import t from 'tap';
 import { NOBODY, SOCIAL_PLUGINS, SOCIAL_ROWS } from './matrix/social.js';
 import type { Actor } from './matrix/types.js';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
+import { registerActor } from './matrix/harness.js';
 
 t.test('social authorization', async (t) => {
   const storage = await testStorage(t);
   const server = await testServer(t, storage, {}, { plugins: SOCIAL_PLUGINS });
   const app = server.app;
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
   const call = (p: Actor, method: string, url: string, payload?: object) =>
     app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { authorization: `Bearer ${p.token}` }, ...(payload === undefined ? {} : { payload }) });
 

@@ -2,9 +2,10 @@
 // forged token, another player's token, own token}, and a join with another player's token enters the
 // caller, never the victim.
 import t from 'tap';
-import { testServer, testStorage, uniqueName } from './helpers.js';
+import { testServer, testStorage } from './helpers.js';
 import { MATRIX_TOURNAMENT, TOURNAMENT_PLUGINS, TOURNAMENT_ROWS } from './matrix/tournaments.js';
 import type { Actor } from './matrix/types.js';
+import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 t.test('tournament authorization matrix', async (t) => {
   const storage = await testStorage(t);
@@ -12,16 +13,9 @@ t.test('tournament authorization matrix', async (t) => {
   const app = server.app;
   const now = Date.now();
   await storage.tournaments.create({ id: MATRIX_TOURNAMENT, name: 'Matrix', status: 'active', start_at: new Date(now - 1000), end_at: new Date(now + 3_600_000) });
-  const register = async (): Promise<Actor> => {
-    const username = uniqueName('m');
-    const r = (await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username, password: 'password123' } })).json();
-    return { id: r.player_id, token: r.access_token, username };
-  };
+  const register = (): Promise<Actor> => registerActor(app);
 
-  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
-  const routes = Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/v1/tournaments'))
-    .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  const routes = await documentedRoutes(app, (path) => path.startsWith('/api/v1/tournaments'));
   t.same(routes.slice().sort(), Object.keys(TOURNAMENT_ROWS).sort(), 'every tournament route is in the matrix, and every row is a route');
 
   for (const [route, c] of Object.entries(TOURNAMENT_ROWS)) {
