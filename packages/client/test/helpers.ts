@@ -4,22 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { ActorSystem, MemoryLogger, type Clock } from '@hajime/actor';
 import { ApiError, createServer, type CreateServerExtras, type HajimeServer, type IdentityVerifier, type ServerOptions } from '@hajime/server';
-import { Storage } from '@hajime/storage';
+import { openThrowawayStorage, type Storage } from '@hajime/storage';
 import type { Test } from 'tap';
 
 export async function testStorage(t: Test): Promise<Storage> {
-  const url = process.env['DATABASE_URL'];
-  if (url !== undefined && url !== '') {
-    const schema = `hajime_cli_${randomBytes(5).toString('hex')}`;
-    const storage = await Storage.open({ databaseUrl: url, schema, maxConnections: 5 });
-    t.teardown(async () => {
-      await storage.driver.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await storage.close();
-    });
-    return storage;
-  }
-  const storage = await Storage.open({ dataDir: null });
-  t.teardown(() => storage.close());
+  const { storage, dispose } = await openThrowawayStorage({ databaseUrl: process.env['DATABASE_URL'], schemaPrefix: 'hajime_cli' });
+  t.teardown(dispose);
   return storage;
 }
 

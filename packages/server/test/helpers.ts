@@ -2,23 +2,13 @@
 // PGlite in memory) and a server built on it, with generous rate limits unless a test sets its own.
 import { randomBytes } from 'node:crypto';
 import { ActorSystem, MemoryLogger } from '@hajime/actor';
-import { Storage } from '@hajime/storage';
+import { openThrowawayStorage, type Storage } from '@hajime/storage';
 import type { Test } from 'tap';
 import { createServer, type CreateServerExtras, type HajimeServer, type ServerOptions } from '../src/index.js';
 
 export async function testStorage(t: Test): Promise<Storage> {
-  const url = process.env['DATABASE_URL'];
-  if (url !== undefined && url !== '') {
-    const schema = `hajime_srv_${randomBytes(5).toString('hex')}`;
-    const storage = await Storage.open({ databaseUrl: url, schema, maxConnections: 5 });
-    t.teardown(async () => {
-      await storage.driver.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await storage.close();
-    });
-    return storage;
-  }
-  const storage = await Storage.open({ dataDir: null });
-  t.teardown(() => storage.close());
+  const { storage, dispose } = await openThrowawayStorage({ databaseUrl: process.env['DATABASE_URL'], schemaPrefix: 'hajime_srv' });
+  t.teardown(dispose);
   return storage;
 }
 

@@ -5,6 +5,7 @@
 
 // Opening storage, drivers and migrations
 export { Storage, DEFAULT_DATA_DIR, type StorageOptions } from './storage.js';
+export { openThrowawayStorage, type ThrowawayStorage } from './throwaway.js';
 export type { Driver, Queryable, Row } from './driver.js';
 export { openPostgres, type PostgresDriverOptions } from './drivers/postgres.js';
 export { openPGlite, type PGliteDriverOptions } from './drivers/pglite.js';
