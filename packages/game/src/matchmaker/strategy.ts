@@ -12,6 +12,11 @@ export interface Ticket {
   /** Unix ms of the first submission (a re-add keeps it). */
   readonly submitted_at: number;
   readonly attempts: number;
+  /**
+   * The ticket's query on the other players' properties (see `query.ts`, e.g. `+region:eu -mode:ranked`).
+   * Absent: anyone. Read by {@link MatchmakerStrategy}s wrapped with `withQuery`.
+   */
+  readonly query?: string;
 }
 
 export interface StrategyContext {
