@@ -8,6 +8,7 @@ import { realClock, type ClientClock } from './clock.js';
 import { HajimeClientError } from './errors.js';
 import { GuestDevice, type GuestDeviceStore } from './guest-device.js';
 import { AuthApi } from './rest/auth.js';
+import { MatchesApi, MatchmakerApi, VotesApi } from './rest/game.js';
 import { ChatApi, EconomyApi, LeaderboardsApi, NotificationsApi, RpcApi, SavesApi, SocialApi, StorageApi, TournamentsApi } from './rest/domains.js';
 import { PlayersApi } from './rest/players.js';
 import { RestTransport, type FetchLike, type RequestOptions } from './rest/transport.js';
@@ -62,6 +63,11 @@ export class HajimeClient {
   /** Profiles and self-erasure. */
   readonly players: PlayersApi;
   /** Wallets, ledger, store and inventory. */
+  /** Match records, live listings, a match's votes. */
+  readonly matches: MatchesApi;
+  /** Matchmaker tickets over REST (`match.matched` arrives on the socket). */
+  readonly matchmaker: MatchmakerApi;
+  readonly votes: VotesApi;
   readonly economy: EconomyApi;
   /** Leaderboards: top, around, submit. */
   readonly leaderboards: LeaderboardsApi;
@@ -110,6 +116,9 @@ export class HajimeClient {
     this.device = new GuestDevice(options.guestStore === undefined ? {} : { store: options.guestStore });
     this.auth = new AuthApi(this.#http, this.#tokens, this.device);
     this.players = new PlayersApi(this.#http, this.#tokens);
+    this.matches = new MatchesApi(this.#http);
+    this.matchmaker = new MatchmakerApi(this.#http);
+    this.votes = new VotesApi(this.#http);
     this.economy = new EconomyApi(this.#http);
     this.leaderboards = new LeaderboardsApi(this.#http);
     this.chat = new ChatApi(this.#http);

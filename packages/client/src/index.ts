@@ -32,4 +32,5 @@ export { realClock, type ClientClock, type ClientTimer } from './clock.js';
 // Wire types, re-exported from @hajime/protocol (types only: nothing of it is loaded at run time)
 export type { ErrorCode, ErrorObject, InboundPayloads, InboundType, OutboundPayloads, OutboundType, MatchListing, WorldListing } from '@hajime/protocol';
 
+export { MatchesApi, MatchmakerApi, VotesApi, type QueuedTicket } from './rest/game.js';
 export { EconomyApi, LeaderboardsApi, ChatApi, TournamentsApi, SocialApi, NotificationsApi, SavesApi, StorageApi, RpcApi, type Wallet } from './rest/domains.js';

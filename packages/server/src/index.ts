@@ -47,6 +47,11 @@ export { applyOperator, isOperator, OPERATORS, SCORE_LIMIT, type Operator } from
 export { resolveLeaderboardsOptions, clientSubmitAllowed, operatorOf, resetOf, matchesBoard, LEADERBOARD_DEFAULTS, type LeaderboardsOptions, type ResolvedLeaderboardsOptions } from './leaderboards/options.js';
 export { nextReset, nextBoundary, periodStart, archiveIdFor, utcDate, isResetEvery, isArchiveId, RESET_EVERY, type ResetEvery, type ResetRule, type ResetPlan } from './leaderboards/resets.js';
 // In-app purchases: receipt validation routes (not default: pass createIapPlugin(...) in extras.plugins), Apple JWS and Google Play verifiers.
+// Writing a game: the authoring helpers and types of @hajime/game, re-exported for one-import servers
+export { finished, refuse, rejectInput, ModeRegistry, Matches, GameError, isGameError, type MatchBehaviour, type MatchApi, type MatchConfig, type ModeConfig, type JoinCtx } from '@hajime/game';
+export { createGamePlugin, gatewayDelivery, type GamePluginOptions, type GameRuntime } from './plugins/game.js';
+export { registerMatchRoutes, NOT_IN_MATCH_ANSWER_EVERY_MS } from './plugins/matches.js';
+export { refusalOf, apiErrorOf } from './plugins/game-errors.js';
 export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } from './plugins/iap.js';
 export { createAppleVerifier, IapVerificationError, APPLE_JWS_MAX_BYTES, type AppleVerifier, type AppleVerifierSettings, type AppleTransactionPayload, type IapInvalidReason } from './iap/apple.js';
 export { createGoogleVerifier, IapUpstreamError, GOOGLE_API_BASE_URL, GOOGLE_TIMEOUT_MS, type GoogleVerifier, type GoogleVerifierSettings, type GooglePurchase } from './iap/google.js';

@@ -1,0 +1,133 @@
+// The game core end to end, through HajimeClient on real sockets against a real server and storage:
+// quick play into a small TypeScript game that finishes (record + stats written), and a match whose tick
+// throws on purpose, which resumes from its snapshot with both players still connected.
+import t from 'tap';
+import { createGamePlugin, finished, type GameRuntime, type MatchBehaviour } from '@hajime/server';
+import { HajimeClient, isHajimeError, type HajimeSocket } from '../src/index.js';
+import { listeningServer, testStorage, uniqueName } from './helpers.js';
+
+interface Race {
+  pos: Record<string, number>;
+  seq: Record<string, number>;
+  boom: boolean;
+}
+type RaceInput = { dx?: number; seq?: number; boom?: boolean };
+
+/** First to 5 wins. An input with `boom` makes the next tick throw (once per process). */
+const race: MatchBehaviour<Race, RaceInput> = {
+  init: () => ({ pos: {}, seq: {}, boom: false }),
+  join: (id, s) => ({ ...s, pos: { ...s.pos, [id]: 0 } }),
+  leave: (id, s) => {
+    delete s.pos[id];
+    return s;
+  },
+  handleInput: (id, input, s) => {
+    if (input.boom === true) s.boom = true;
+    s.pos[id] = (s.pos[id] ?? 0) + (typeof input.dx === 'number' ? input.dx : 0);
+    if (typeof input.seq === 'number') s.seq[id] = input.seq;
+    return s;
+  },
+  tick: (s) => {
+    if (s.boom) throw new Error('tick fails on purpose');
+    const w = Object.entries(s.pos).find(([, p]) => p >= 5);
+    return w === undefined ? s : finished({ winners: [w[0]] }, s);
+  },
+  getSharedState: (s, m) => ({ tick: m.tick, pos: s.pos, seq: s.seq }),
+};
+
+t.test('matches through the SDK', async (t) => {
+  const storage = await testStorage(t);
+  let game: GameRuntime | undefined;
+  const { baseUrl } = await listeningServer(t, storage, {}, {
+    plugins: [createGamePlugin({ modes: { race: { behaviour: race, matchSize: 2, tickMs: 30, quickPlay: true, listed: true } }, onStart: (g) => (game = g) })],
+  });
+  const player = async () => {
+    const client = new HajimeClient({ baseUrl });
+    const r = await client.auth.register({ username: uniqueName('g'), password: 'correct horse' });
+    const socket = client.socket();
+    t.teardown(() => socket.close());
+    await socket.connect();
+    return { client, id: r.player_id, socket };
+  };
+  const stateWhere = (s: HajimeSocket, pred: (p: { tick: number; pos: Record<string, number>; seq: Record<string, number> }) => boolean) =>
+    new Promise<{ tick: number; pos: Record<string, number> }>((resolve) => {
+      const off = s.on('match.state', (p) => {
+        const st = p as { tick: number; pos: Record<string, number>; seq: Record<string, number> };
+        if (pred(st)) {
+          off();
+          resolve(st);
+        }
+      });
+    });
+
+  t.test('quick play, inputs, finish: a record and stats exist', async (t) => {
+    const a = await player();
+    const b = await player();
+    const j1 = await a.socket.send('match.find_or_create', { mode: 'race' });
+    t.match(j1, { mode: 'race', status: 'waiting', player_count: 1, max_players: 10, players: [a.id], listed: true, joinable: true });
+    const j2 = await b.socket.send('match.find_or_create', { mode: 'race' });
+    t.equal(j2.match_id, j1.match_id, 'the second player joins the waiting match');
+    t.equal(j2.status, 'running');
+    const listed = await a.socket.send('match.list', { mode: 'race' });
+    t.ok(listed.matches.some((m) => m.match_id === j1.match_id && m.player_count === 2));
+
+    const seen = stateWhere(b.socket, (s) => s.seq[a.id] === 1);
+    a.socket.sendFire('match.input', { dx: 2, seq: 1 });
+    t.equal((await seen).pos[a.id], 2, 'the other player sees the input in match.state');
+
+    const done = new Promise<Record<string, unknown>>((resolve) => b.socket.on('match.finished', (p) => resolve(p as Record<string, unknown>)));
+    a.socket.sendFire('match.input', { dx: 3, seq: 2 });
+    t.same(await done, { match_id: j1.match_id, result: { winners: [a.id] } });
+    // The record and stats are written in one transaction by the match.
+    for (let i = 0; i < 50 && (await storage.matches.get(j1.match_id)) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    const rec = await storage.matches.get(j1.match_id);
+    t.equal(rec?.status, 'finished');
+    t.same(rec?.players.sort(), [a.id, b.id].sort());
+    t.match(await storage.stats.get(a.id), { games_played: 1, wins: 1, losses: 0 });
+    t.match(await storage.stats.get(b.id), { games_played: 1, wins: 0, losses: 1 });
+    t.match(await a.client.matches.get(j1.match_id), { id: j1.match_id, status: 'finished', result: { winners: [a.id] } });
+    t.ok((await b.client.matches.list({ mode: 'race' })).some((m) => m['id'] === j1.match_id), 'GET /matches lists the record');
+    t.same(await a.client.matches.live({ mode: 'race' }), [], 'and it is no longer live');
+
+    const stray = new Promise<unknown>((resolve) => a.socket.on('error', (p) => resolve(p)));
+    a.socket.sendFire('match.input', { dx: 1 });
+    t.match(await stray, { reason: 'not_in_match', error: { code: 'match.not_in_match' } }, 'input outside a match is answered once');
+  });
+
+  t.test('a tick that throws resumes from the snapshot; both players stay connected', async (t) => {
+    const a = await player();
+    const b = await player();
+    let reconnects = 0;
+    for (const s of [a.socket, b.socket]) s.on('reconnecting', () => void reconnects++);
+    const { match_id } = await a.socket.send('match.find_or_create', { mode: 'race' });
+    await b.socket.send('match.find_or_create', { mode: 'race' });
+    a.socket.sendFire('match.input', { dx: 1, seq: 1 });
+    const before = await stateWhere(b.socket, (s) => s.seq[a.id] === 1);
+    const pid = game!.matches.whereis(match_id);
+
+    b.socket.sendFire('match.input', { boom: true, seq: 1 });
+    // The crashing tick's inputs are lost with it; the restarted match goes on from the last snapshot.
+    const resumedA = stateWhere(a.socket, (s) => s.tick > before.tick + 1);
+    const resumedB = stateWhere(b.socket, (s) => s.tick > before.tick + 1);
+    const [ra, rb] = await Promise.all([resumedA, resumedB]);
+    t.not(game!.matches.whereis(match_id), pid, 'the match process was restarted');
+    t.equal(ra.pos[a.id], 1, 'state from the snapshot');
+    t.ok(rb.tick > before.tick, 'both players still receive match.state');
+    t.equal(reconnects, 0, 'no socket was reopened');
+    const seen = stateWhere(b.socket, (s) => s.seq[a.id] === 2);
+    a.socket.sendFire('match.input', { dx: 1, seq: 2 });
+    t.equal((await seen).pos[a.id], 2, 'inputs reach the restarted match');
+    t.same(await a.socket.send('match.leave', {}), { success: true });
+  });
+
+  t.test('join errors are coded', async (t) => {
+    const a = await player();
+    const missing = await a.socket.send('match.join', { match_id: '00000000-0000-7000-8000-00000000ffff' }).catch((e: unknown) => e);
+    t.ok(isHajimeError(missing, 'match.not_found'));
+    const badCtx = await a.socket.send('match.find_or_create', { mode: 'race', ctx: { deep: { no: 1 } } as never }).catch((e: unknown) => e);
+    t.ok(isHajimeError(badCtx, 'ws.request_failed'));
+    t.match(badCtx, { details: { reason: 'invalid_join_ctx_value' } });
+    const noMode = await a.socket.send('match.find_or_create', { mode: 'nope' }).catch((e: unknown) => e);
+    t.ok(isHajimeError(noMode, 'not_found'));
+  });
+});
