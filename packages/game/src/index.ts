@@ -22,6 +22,14 @@ export {
   type Finished,
   type InputRejected,
 } from './match/behaviour.js';
+
+// Matches: the runtime (one supervised process per match), its directory and client API
+export { Matches, MATCHES_DEFAULTS, type MatchesOptions, type MatchesDeps, type ListOptions } from './match/matches.js';
+export { Match, MatchServer, BROADCAST_MAX_BYTES, INPUT_QUEUE_MAX, type MatchArgs, type JoinedInfo, type MatchStatus } from './match/match-server.js';
+export { MatchDirectory, listingOf, type MatchListing, type MatchEntry } from './match/directory.js';
+export { matchGroup, matchSnapshotKey, type MatchEnv, type MatchRecords, type VotesPort } from './match/env.js';
+export { validateJoinCtx, refusedReason, JOIN_CTX_LIMITS } from './match/join-ctx.js';
+
 export type { Ticket, StrategyContext, StrategyResult, MatchmakerStrategy } from './matchmaker/strategy.js';
 export type { VoteMethod, VoteWindowType, VoteOptionDef, VoteRequest, VoteResult } from './vote/types.js';
 export type { PhaseDef, PhaseStart } from './phase/types.js';
