@@ -56,3 +56,34 @@ export interface VoteResult {
   /** Fraction of eligible voters who voted, 0..1. */
   readonly turnout: number;
 }
+
+/** One ballot: an option id (plurality, weighted) or a list of them (approval: the approved set; ranked: best first). */
+export type VoteBallot = string | readonly string[];
+
+/** `vote_templates`: template name → partial config, merged over the defaults and under the per-call request. */
+export type VoteTemplates = Readonly<Record<string, Partial<VoteRequest>>>;
+
+/** Where a vote's frames go: `match.vote_*` or `world.vote_*`. */
+export type VoteNamespace = 'match' | 'world';
+
+/**
+ * A vote as `Votes.get` and the REST routes show it: a live vote (`status: 'open'`) or a stored one
+ * (`'closed'`). Hidden votes leave out `votes_cast` until they are resolved. Dates are ISO strings.
+ */
+export interface VoteView {
+  readonly id: string;
+  readonly match_id: string;
+  readonly status: 'open' | 'closed';
+  readonly template: string | null;
+  readonly method: VoteMethod;
+  readonly options: readonly VoteOptionDef[];
+  readonly visibility?: 'live' | 'hidden';
+  readonly votes_cast?: Readonly<Record<string, VoteBallot>>;
+  readonly result: Readonly<Record<string, unknown>> | null;
+  readonly distribution: Readonly<Record<string, unknown>> | null;
+  readonly turnout: number | null;
+  readonly eligible_count: number | null;
+  readonly window_ms: number | null;
+  readonly opened_at: string | null;
+  readonly closed_at: string | null;
+}
