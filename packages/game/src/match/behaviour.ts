@@ -123,4 +123,9 @@ export interface MatchBehaviour<S = unknown, I = Record<string, unknown>> {
   phases?(config: MatchConfig): readonly PhaseDef[];
   onPhaseStarted?(phase: string, state: S, match: MatchApi): MaybePromise<S>;
   onPhaseEnded?(phase: string, state: S, match: MatchApi): MaybePromise<S>;
+  /**
+   * The match `matchId` is over for good (finished, cancelled, abandoned, or ended after too many
+   * crashes): release what the behaviour holds for it (a Lua engine, ...). Not called on a crash restart.
+   */
+  dispose?(matchId: string): void;
 }

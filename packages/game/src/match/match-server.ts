@@ -307,8 +307,18 @@ async function finish(s: State, result: Record<string, unknown>, record: boolean
   for (const p of [...s.sessions.keys()]) detachAll(s, p);
   s.env.directory.remove(s.id);
   s.env.votes?.forgetMatch(s.id);
+  disposeOf(s.behaviour, s.id, s.env);
   await s.env.snapshots.delete(matchSnapshotKey(s.id)).catch(() => undefined);
   return stop<State, never>('normal', s);
+}
+
+/** Calls the behaviour's `dispose`, never letting it throw into the caller. */
+export function disposeOf(b: MatchBehaviour<unknown, unknown> | undefined, matchId: string, env: MatchEnv): void {
+  try {
+    b?.dispose?.(matchId);
+  } catch (e) {
+    env.log.error({ match_id: matchId, err: e }, 'match_dispose_failed');
+  }
 }
 
 async function runTick(s: State): Promise<HandlerResult<State, never>> {

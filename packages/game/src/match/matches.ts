@@ -46,7 +46,7 @@ import type { JoinCtx } from './behaviour.js';
 import { MatchDirectory, listingOf, type MatchEntry, type MatchListing } from './directory.js';
 import { matchGroup, matchSnapshotKey, type MatchEnv, type MatchRecords, type VotesPort } from './env.js';
 import { validateJoinCtx } from './join-ctx.js';
-import { Match, MatchServer, type JoinedInfo, type MatchArgs } from './match-server.js';
+import { Match, MatchServer, disposeOf, type JoinedInfo, type MatchArgs } from './match-server.js';
 
 export interface MatchesOptions {
   /** Live matches per node; more is `match_capacity_reached` (default 1000, asobi's `match_max`). */
@@ -432,6 +432,7 @@ const Manager: GenServerBehaviour<ManagerState, Matches, ManagerCall, never, Man
       env.delivery.groups.broadcast(group, env.delivery.push(frame('match.finished', { match_id: id, result: { status: 'error', reason: 'crashed' } })));
       env.delivery.groups.leave(group, env.delivery.groups.getMembers(group));
       env.votes?.forgetMatch(id);
+      disposeOf(env.modes.get(entry.mode)?.behaviour, id, env);
       void env.snapshots.delete(matchSnapshotKey(id)).catch(() => undefined);
       env.log.error({ match_id: id, mode: entry.mode, reason: msg.reason }, 'match_ended_after_crashes');
     }
