@@ -45,6 +45,8 @@ export interface MatchApi {
   broadcast(event: string, payload: unknown): void;
   /** Sends `match.<event>` to one player of the match. */
   send(playerId: string, event: string, payload: unknown): void;
+  /** Sends `module.message {module, message}` to one player of the match (Lua's `game.send`; `module` default `"game"`). */
+  sendMessage(playerId: string, message: unknown, module?: string): void;
   /** Opens or closes the match to joins (`match.locked` while closed). */
   setJoinable(joinable: boolean): void;
   /** Starts a vote now (as `voteRequested` would); returns its id. */
@@ -74,6 +76,9 @@ export interface Finished<S> {
 export interface InputRejected {
   readonly [REJECTED]: true;
   readonly reason: string;
+  /** For `module.error` in dev mode: the module (`"lua"`) and script (file:line) at fault. */
+  readonly module?: string;
+  readonly script?: string;
 }
 
 /** Refuses a join (`join` returns it). */
@@ -85,8 +90,8 @@ export function finished<S>(result: Record<string, unknown>, state: S): Finished
   return { [FINISHED]: true, result, state };
 }
 /** Rejects one input (`handleInput` returns it). */
-export function rejectInput(reason: string): InputRejected {
-  return { [REJECTED]: true, reason };
+export function rejectInput(reason: string, where: { readonly module?: string; readonly script?: string } = {}): InputRejected {
+  return { [REJECTED]: true, reason, ...where };
 }
 export function isRefusal(v: unknown): v is Refusal {
   return typeof v === 'object' && v !== null && REFUSED in v;

@@ -153,6 +153,7 @@ function makeApi(s: State): MatchApi {
     now: () => s.ctx.system.clock.now(),
     broadcast: (event, payload) => pushToGroup(s, customFrame(event, payload)),
     send: (playerId, event, payload) => pushToPlayer(s, playerId, customFrame(event, payload)),
+    sendMessage: (playerId, message, module = 'game') => pushToPlayer(s, playerId, frame('module.message', { module, message })),
     setJoinable: (joinable) => {
       s.joinable = joinable;
       publish(s);
@@ -334,7 +335,7 @@ async function runTick(s: State): Promise<HandlerResult<State, never>> {
       const r0 = b.handleInput(playerId, input, s.game, s.api);
       const r = isThenable(r0) ? await r0 : r0;
       if (isInputRejected(r)) {
-        if (s.env.dev) pushToPlayer(s, playerId, frame('module.error', { error: 'input_rejected', reason: r.reason } as never));
+        if (s.env.dev) pushToPlayer(s, playerId, frame('module.error', { module: r.module ?? 'match', callback: 'handle_input', script: r.script ?? s.mode.name, message: r.reason }));
       } else {
         s.game = r;
       }
