@@ -38,7 +38,7 @@ function checkWindow(where: string, key: string, w: unknown): void {
   if (!Array.isArray(w) || w.length !== 4 || !w.every((x) => Number.isInteger(x))) bad();
   const [h1, m1, h2, m2] = w as number[] as [number, number, number, number];
   if (h1 < 0 || h1 > 23 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 || m2 < 0 || m2 > 59 || (h2 === 24 && m2 !== 0)) bad();
-  if (h1 * 60 + m1 === (h2 % 24) * 60 + m2) bad();
+  if (h1 * 60 + m1 === h2 * 60 + m2) bad();
 }
 
 /**

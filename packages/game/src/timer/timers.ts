@@ -85,8 +85,9 @@ function recordExpiries(expired: Record<string, number>, events: readonly TimerE
 }
 
 /**
- * Ticks every timer to `facts.now`, in declaration order, and returns their events in that order. When a
- * timer expires, later passes of the same tick let conditionals waiting on it start (at the expiry time).
+ * Ticks every timer to `facts.now`, in declaration order, and returns their events sorted by `at` (events
+ * at the same time keep declaration order). When a timer expires, later passes of the same tick let
+ * conditionals waiting on it start (at the expiry time).
  */
 export function tickTimers(state: TimersState, facts: TimerFacts): TimerResult<TimersState> {
   const expired: Record<string, number> = { ...state.expired };
@@ -103,6 +104,8 @@ export function tickTimers(state: TimersState, facts: TimerFacts): TimerResult<T
     });
     if (!added) break;
   }
+  // In the order things happened (stable: same-time events keep declaration / pass order).
+  events.sort((a, b) => a.at - b.at);
   return { state: Object.freeze({ timers: Object.freeze(timers), expired: Object.freeze(expired) }), events };
 }
 
