@@ -49,6 +49,11 @@ export interface TicketInput {
   readonly query?: unknown;
 }
 
+/** Every refusal reason of the matchmaker (GameError reasons; each is listed in guides/matchmaking.md). */
+export const MATCHMAKER_REASONS = Object.freeze(['unknown_mode', 'queue_full', 'not_found', 'not_owner', 'invalid_properties', 'invalid_query', 'not_started'] as const);
+/** Every `match.matchmaker_failed` reason. */
+export const MATCHMAKER_FAILED_REASONS = Object.freeze(['match_start_failed', 'no_game_module'] as const);
+
 const MODE_NAME_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export class Matchmaker {
