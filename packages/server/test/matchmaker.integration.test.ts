@@ -150,6 +150,7 @@ t.test('matchmaker frames and routes', async (t) => {
       [{ properties: { s: 'x'.repeat(257) } }, 422, 'validation_failed'],
       [{ properties: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, i])) }, 422, 'validation_failed'],
       [{ properties: [] }, 422, 'validation_failed'],
+      [{ properties: { n: null } }, 422, 'validation_failed'],
       [{ query: 'q'.repeat(513) }, 422, 'validation_failed'],
     ];
     for (const [body, status, code] of cases) {

@@ -44,8 +44,9 @@ const propertiesSchema = {
   type: 'object',
   maxProperties: MATCHMAKER_INPUT_LIMITS.maxPropertyKeys,
   propertyNames: { minLength: 1, maxLength: MATCHMAKER_INPUT_LIMITS.maxKeyLength },
-  // A type list (not anyOf) so Fastify's type coercion leaves booleans and numbers as they are.
-  additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: MATCHMAKER_INPUT_LIMITS.maxStringLength },
+  // No `type` here: Fastify's type coercion would turn null into "" or false into "false". Value types
+  // (string, finite number, boolean) are checked by the matchmaker (422 validation_failed, fields.properties).
+  additionalProperties: { description: 'a string (at most 256 characters), a finite number or a boolean', maxLength: MATCHMAKER_INPUT_LIMITS.maxStringLength },
 } as const;
 
 const queuedSchema = {
