@@ -2,7 +2,8 @@
 // quick play into a small TypeScript game that finishes (record + stats written), and a match whose tick
 // throws on purpose, which resumes from its snapshot with both players still connected.
 import t from 'tap';
-import { createGamePlugin, finished, type GameRuntime, type MatchBehaviour } from '@hajime/server';
+import { createGamePlugin, finished, type GameRuntime, type MatchBehaviour, type VoteMethod } from '@hajime/server';
+
 import { HajimeClient, isHajimeError, type HajimeSocket } from '../src/index.js';
 import { listeningServer, testStorage, uniqueName } from './helpers.js';
 
@@ -35,11 +36,45 @@ const race: MatchBehaviour<Race, RaceInput> = {
   getSharedState: (s, m) => ({ tick: m.tick, pos: s.pos, seq: s.seq }),
 };
 
+interface Ballot {
+  results: Record<string, string | null>;
+  pending: VoteMethod[];
+}
+const BALLOT_OPTIONS = [{ id: 'forest', label: 'Forest' }, { id: 'desert', label: 'Desert' }, { id: 'snow', label: 'Snow' }];
+
+/** Runs one vote per method in turn (each opens when the previous resolved); results land in the state. */
+const ballots: MatchBehaviour<Ballot> = {
+  init: () => ({ results: {}, pending: ['plurality', 'approval', 'weighted', 'ranked'] }),
+  join: (_id, s) => s,
+  leave: (_id, s) => s,
+  handleInput: (_id, _input, s) => s,
+  voteRequested: (s) => {
+    const method = s.pending.shift();
+    if (method === undefined || Object.keys(s.results).length < 4 - s.pending.length - 1) {
+      if (method !== undefined) s.pending.unshift(method);
+      return undefined;
+    }
+    return { template: method, method, options: BALLOT_OPTIONS, window_ms: 5_000, window_type: 'ready_up', tie_breaker: 'first', ...(method === 'weighted' ? { weights: {} } : {}) };
+  },
+  voteResolved: (template, result, s) => ({ ...s, results: { ...s.results, [template]: result.winner } }),
+  getSharedState: (s) => ({ results: s.results }),
+};
+
 t.test('matches through the SDK', async (t) => {
   const storage = await testStorage(t);
   let game: GameRuntime | undefined;
   const { baseUrl } = await listeningServer(t, storage, {}, {
-    plugins: [createGamePlugin({ modes: { race: { behaviour: race, matchSize: 2, tickMs: 30, quickPlay: true, listed: true } }, onStart: (g) => (game = g) })],
+    plugins: [
+      createGamePlugin({
+        modes: {
+          race: { behaviour: race, matchSize: 2, tickMs: 30, quickPlay: true, listed: true },
+          duel: { behaviour: race, matchSize: 2, tickMs: 30, strategy: 'fill' },
+          ballot: { behaviour: ballots, matchSize: 3, tickMs: 30, quickPlay: true },
+        },
+        matchmaker: { tickIntervalMs: 100 },
+        onStart: (g) => (game = g),
+      }),
+    ],
   });
   const player = async () => {
     const client = new HajimeClient({ baseUrl });
@@ -118,6 +153,81 @@ t.test('matches through the SDK', async (t) => {
     a.socket.sendFire('match.input', { dx: 1, seq: 2 });
     t.equal((await seen).pos[a.id], 2, 'inputs reach the restarted match');
     t.same(await a.socket.send('match.leave', {}), { success: true });
+  });
+
+  t.test('two players queue in a fill mode, are matched, play, and the finish is recorded', async (t) => {
+    const a = await player();
+    const b = await player();
+    const matchedA = new Promise<{ match_id: string; players: string[] }>((resolve) => a.socket.on('match.matched', (p) => resolve(p as never)));
+    const matchedB = new Promise<{ match_id: string; players: string[] }>((resolve) => b.socket.on('match.matched', (p) => resolve(p as never)));
+    const qa = await a.socket.send('matchmaker.add', { mode: 'duel', properties: {} });
+    t.match(qa, { ticket_id: String, status: 'pending', players_needed: 2, already_queued: false });
+    t.match(await a.socket.send('matchmaker.add', { mode: 'duel', properties: {} }), { ticket_id: qa.ticket_id, already_queued: true }, 'one ticket per player and mode');
+    const qb = await b.client.matchmaker.add('duel');
+    t.equal(qb.status, 'pending');
+    const [ma, mb] = await Promise.all([matchedA, matchedB]);
+    t.equal(ma.match_id, mb.match_id, 'both in the same match');
+    t.same(ma.players.slice().sort(), [a.id, b.id].sort());
+    t.equal(game!.matches.matchOf(a.id), ma.match_id, 'joined by the matchmaker: no match.join needed');
+
+    const done = new Promise<Record<string, unknown>>((resolve) => a.socket.on('match.finished', (p) => resolve(p as Record<string, unknown>)));
+    b.socket.sendFire('match.input', { dx: 5, seq: 1 });
+    t.same(await done, { match_id: ma.match_id, result: { winners: [b.id] } });
+    for (let i = 0; i < 50 && (await storage.matches.get(ma.match_id)) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    t.match(await storage.matches.get(ma.match_id), { mode: 'duel', status: 'finished' });
+    t.match(await storage.stats.get(b.id), { games_played: 1, wins: 1 });
+    t.match(await storage.stats.get(a.id), { games_played: 1, losses: 1 });
+    const gone = await a.client.matchmaker.get(qa.ticket_id).catch((e: unknown) => e);
+    t.ok(isHajimeError(gone, 'matchmaker.ticket_not_found'), 'a matched ticket is gone');
+  });
+
+  t.test('a vote of each method runs to its result', async (t) => {
+    const players = [await player(), await player(), await player()];
+    let matchId = '';
+    for (const p of players) matchId = (await p.socket.send('match.find_or_create', { mode: 'ballot' })).match_id;
+    // Ballots per method: plurality forest 2–1; approval desert approved by all; weighted (equal weights)
+    // snow 2–1; ranked: first choices forest, desert, snow; snow is eliminated and its voter's second
+    // choice (desert) makes desert the majority (a three-way first-round tie: tie_breaker first drops the
+    // last option, snow).
+    const plan: Record<VoteMethod, (string | string[])[]> = {
+      plurality: ['forest', 'forest', 'desert'],
+      approval: [['desert', 'forest'], ['desert'], ['desert', 'snow']],
+      weighted: ['snow', 'snow', 'forest'],
+      ranked: [['forest', 'snow'], ['desert', 'forest'], ['snow', 'desert']],
+    };
+    const expected: Record<VoteMethod, string> = { plurality: 'forest', approval: 'desert', weighted: 'snow', ranked: 'desert' };
+    const results: Record<string, unknown>[] = [];
+    players[0]!.socket.on('match.vote_result', (p) => void results.push(p as Record<string, unknown>));
+    for (let round = 0; round < 4; round++) {
+      const starts = await Promise.all(players.map((p) => new Promise<{ vote_id: string; method: VoteMethod; options: unknown[] }>((resolve) => {
+        const off = p.socket.on('match.vote_start', (v) => {
+          off();
+          resolve(v as never);
+        });
+      })));
+      const { vote_id, method } = starts[0]!;
+      t.same(starts[0]!.options.map((o) => (o as { id: string }).id), ['forest', 'desert', 'snow']);
+      const resolved = new Promise<Record<string, unknown>>((resolve) => {
+        const off = players[1]!.socket.on('match.vote_result', (r) => {
+          off();
+          resolve(r as Record<string, unknown>);
+        });
+      });
+      await Promise.all(players.map(async (p, i) => t.same(await p.socket.send('vote.cast', { vote_id, option_id: plan[method][i]! }), { success: true })));
+      const r = await resolved;
+      t.equal(r['winner'], expected[method], `${method}: ${expected[method]} wins`);
+      t.equal(r['total_votes'], 3);
+      t.equal(r['turnout'], 1);
+    }
+    const final = await stateWhere(players[0]!.socket, (s) => Object.keys((s as unknown as Ballot).results ?? {}).length === 4);
+    t.same((final as unknown as Ballot).results, expected, 'voteResolved saw every result');
+    const history = await players[0]!.client.matches.votes(matchId);
+    t.equal(history.length, 4, 'persisted on resolution');
+    const outsider = await player();
+    const forbidden = await outsider.client.matches.votes(matchId).catch((e: unknown) => e);
+    t.ok(isHajimeError(forbidden, 'forbidden'), 'vote history is for participants');
+    const one = await outsider.client.votes.get(String(history[0]!['id']));
+    t.equal(one['id'], history[0]!['id'], 'GET /votes/:id is open to anyone signed in');
   });
 
   t.test('join errors are coded', async (t) => {

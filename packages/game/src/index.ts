@@ -30,7 +30,41 @@ export { MatchDirectory, listingOf, type MatchListing, type MatchEntry } from '.
 export { matchGroup, matchSnapshotKey, type MatchEnv, type MatchRecords, type VotesPort } from './match/env.js';
 export { validateJoinCtx, refusedReason, JOIN_CTX_LIMITS } from './match/join-ctx.js';
 
+// The matchmaker: one queue process per node, pure strategies, the ticket query filter
 export type { Ticket, StrategyContext, StrategyResult, MatchmakerStrategy } from './matchmaker/strategy.js';
+export { Matchmaker, MATCHMAKER_REASONS, MATCHMAKER_FAILED_REASONS, type MatchmakerDeps, type TicketInput } from './matchmaker/matchmaker.js';
+export {
+  MATCHMAKER_DEFAULTS,
+  resolveMatchmakerOptions,
+  type MatchmakerOptions,
+  type ResolvedMatchmakerOptions,
+  type StartMatch,
+  type Notify,
+  type AddReply,
+  type TicketView,
+  type TicketStatus,
+  type ModeStats,
+} from './matchmaker/matchmaker-server.js';
+export { fill, skillBased, withQuery, dropSelfMatches, resolveStrategy, runStrategy, skillOf, SKILL_DEFAULTS } from './matchmaker/strategies.js';
+export { parseQuery, accepts, preference, termHolds, validateQuery, MATCH_ALL, QUERY_MAX_LENGTH, QUERY_MAX_TERMS, type Query, type QueryTerm, type Occurrence, type Comparison } from './matchmaker/query.js';
+export { validateProperties, PROPERTY_LIMITS, type TicketProperties } from './matchmaker/properties.js';
+
+// Voting: one process per open vote, counting as pure functions
+export { Votes, VOTE_LIST_LIMIT, viewOfRecord, type VotesDeps, type VoteStore, type OpenVoteArgs } from './vote/votes.js';
+export { resolveVoteConfig, VOTE_DEFAULTS, VOTE_MAX_OPTIONS, type ResolvedVoteConfig } from './vote/config.js';
+export { countVotes, instantRunoff, liveTally, voterWeight, blend, DEFAULT_FRUSTRATION_BONUS, type CountInput, type Tally, type TieBreaker } from './vote/methods.js';
+export { openWindow, afterCast, closeAt, timeRemaining, GRACE_MS, ADAPTIVE_REMAINING_MS, type VoteWindow } from './vote/windows.js';
+export type { VoteBallot, VoteTemplates, VoteNamespace, VoteView } from './vote/types.js';
 export type { VoteMethod, VoteWindowType, VoteOptionDef, VoteRequest, VoteResult } from './vote/types.js';
-export type { PhaseDef, PhaseStart } from './phase/types.js';
-export type { ReconnectPolicy } from './timer/reconnect.js';
+// Phases and timers: pure, tick-driven engines
+export { createPhases, tickPhases, phaseEvent, pausePhases, resumePhases, isPaused, currentPhase, type PhasesResult } from './phase/engine.js';
+export { validatePhaseDefs } from './phase/validate.js';
+export type { PhaseDef, PhaseStart, PhaseFacts, PhaseEvent, PhaseStatus, PhasesState, PhaseInfo } from './phase/types.js';
+export type { TimerFacts, TimerEvent, TimerEventType, TimerResult } from './timer/types.js';
+export { createCountdown, tickCountdown, pauseCountdown, resumeCountdown, countdownRemaining, type CountdownDef, type CountdownState } from './timer/countdown.js';
+export { createConditional, tickConditional, notifyConditional, pauseConditional, resumeConditional, type ConditionalDef, type ConditionalState, type TimerCondition } from './timer/conditional.js';
+export { createCycle, tickCycle, currentCycle, pauseCycle, resumeCycle, MAX_PHASE_CHANGES_PER_TICK, type CycleDef, type CycleStep, type CycleState } from './timer/cycle.js';
+export { createScheduled, tickScheduled, windowOpenAt, SCHEDULED_LOOKBACK_MS, type ScheduledDef, type ScheduledState, type DailyWindow } from './timer/scheduled.js';
+export { createEntityTimers, addEntityTimer, cancelEntityTimer, tickEntityTimers, entityTimersOf, entityTimerCount, DEFAULT_ENTITY_TIMER_KEY, type EntityTimer, type EntityTimerSpec, type EntityTimersState } from './timer/entity-timers.js';
+export { createTimers, createTimer, tickTimers, tickTimer, notifyTimers, pauseTimers, resumeTimers, findTimer, type TimerDef, type TimerState, type TimersState } from './timer/timers.js';
+export { createReconnect, resolveReconnectPolicy, RECONNECT_DEFAULTS, disconnected, reconnected, tickReconnect, inGrace, isInGrace, shouldPause, offlineTotal, forgetPlayer, type ReconnectPolicy, type ResolvedReconnectPolicy, type ReconnectState, type ReconnectEvent, type ReconnectResult, type OfflineRecord } from './timer/reconnect.js';

@@ -11,7 +11,7 @@ export interface InboundPayloads {
   'session.connect': { token: string; wire?: 'json' | 'binary' };
   'session.heartbeat': Obj;
   'presence.update': { status?: string };
-  'matchmaker.add': { mode: string; properties: Obj };
+  'matchmaker.add': { mode: string; properties: Obj; query?: string };
   'matchmaker.remove': { ticket_id: string };
   'match.list': { mode?: string; has_capacity?: boolean; joinable?: boolean };
   'match.find_or_create': { mode: string; ctx?: Obj };
@@ -150,7 +150,7 @@ function validatePayload(type: InboundType, p: Obj): Obj {
     case 'presence.update':
       return opt({ status: str(p, 'status', false, 64) });
     case 'matchmaker.add':
-      return { mode: str(p, 'mode', false, 64) ?? 'default', properties: obj(p, 'properties') ?? {} };
+      return opt({ mode: str(p, 'mode', false, 64) ?? 'default', properties: obj(p, 'properties') ?? {}, query: str(p, 'query', false, 512) });
     case 'matchmaker.remove':
       return { ticket_id: str(p, 'ticket_id', true) };
     case 'match.list':

@@ -48,9 +48,10 @@ export { resolveLeaderboardsOptions, clientSubmitAllowed, operatorOf, resetOf, m
 export { nextReset, nextBoundary, periodStart, archiveIdFor, utcDate, isResetEvery, isArchiveId, RESET_EVERY, type ResetEvery, type ResetRule, type ResetPlan } from './leaderboards/resets.js';
 // In-app purchases: receipt validation routes (not default: pass createIapPlugin(...) in extras.plugins), Apple JWS and Google Play verifiers.
 // Writing a game: the authoring helpers and types of @hajime/game, re-exported for one-import servers
-export { finished, refuse, rejectInput, ModeRegistry, Matches, GameError, isGameError, type MatchBehaviour, type MatchApi, type MatchConfig, type ModeConfig, type JoinCtx } from '@hajime/game';
+export { finished, refuse, rejectInput, ModeRegistry, Matches, GameError, isGameError, type MatchBehaviour, type MatchApi, type MatchConfig, type ModeConfig, type JoinCtx, type VoteMethod, type VoteRequest, type VoteResult, type MatchmakerStrategy, type PhaseDef, type ReconnectPolicy } from '@hajime/game';
 export { createGamePlugin, gatewayDelivery, type GamePluginOptions, type GameRuntime } from './plugins/game.js';
 export { registerMatchRoutes, NOT_IN_MATCH_ANSWER_EVERY_MS } from './plugins/matches.js';
+export { registerMatchmakerRoutes, MATCHMAKER_INPUT_LIMITS, type MatchmakerService } from './plugins/matchmaker.js';
 export { refusalOf, apiErrorOf } from './plugins/game-errors.js';
 export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } from './plugins/iap.js';
 export { createAppleVerifier, IapVerificationError, APPLE_JWS_MAX_BYTES, type AppleVerifier, type AppleVerifierSettings, type AppleTransactionPayload, type IapInvalidReason } from './iap/apple.js';

@@ -4,14 +4,12 @@
 // for the REST routes and their codes.
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { ModeRegistry, type MatchBehaviour } from '@hajime/game';
+import { Matchmaker, ModeRegistry, type MatchBehaviour } from '@hajime/game';
 import type { ServerContext } from '../src/context.js';
 import { registerMatchmakerRoutes } from '../src/plugins/matchmaker.js';
 import { clients, connected, listenWs, registerPlayer, type TestSocket } from './gateway-client.js';
 import { testServer, testStorage, uniqueName } from './helpers.js';
 
-// Loaded from @hajime/game's build until `Matchmaker` is exported from its index (then: import { Matchmaker } from '@hajime/game').
-const { Matchmaker } = (await import(new URL('./matchmaker/matchmaker.js', import.meta.resolve('@hajime/game')).href)) as typeof import('../../game/dist/src/matchmaker/matchmaker.js');
 
 const behaviour = { init: () => ({}), join: (_p: string, s: unknown) => s, leave: (_p: string, s: unknown) => s, handleInput: (_p: string, _i: unknown, s: unknown) => s } as unknown as MatchBehaviour<unknown, unknown>;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -10,17 +10,24 @@
  *   plugins: [createGamePlugin({ modes: { arena: { behaviour: arena, matchSize: 2, quickPlay: true, listed: true } } })],
  * });
  */
-import { Matches, ModeRegistry, type Delivery, type MatchesOptions, type ModeConfig } from '@hajime/game';
+import { Matches, Matchmaker, ModeRegistry, Votes, type Delivery, type MatchesOptions, type MatchmakerOptions, type ModeConfig, type VotesDeps } from '@hajime/game';
+import type { PlayerId } from '@hajime/storage';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { playerGroup, pushMessage } from '../gateway/session.js';
 import { registerMatchRoutes } from './matches.js';
+import { registerMatchmakerRoutes } from './matchmaker.js';
+import { registerVoteRoutes } from './votes.js';
 
 export interface GamePluginOptions {
   /** The game modes by name (or a registry you keep to change modes at run time). */
   readonly modes: Readonly<Record<string, ModeConfig>> | ModeRegistry;
   /** Match runtime options (node cap, crash intensity). `dev` defaults to the server's `dev`. */
   readonly matches?: MatchesOptions;
+  /** Matchmaker options (tick interval, ticket expiry, queue cap, start attempts). */
+  readonly matchmaker?: MatchmakerOptions;
+  /** Vote options: `templates` (vote_templates), `vetoTokensPerPlayer`, `frustrationBonus`, `maxOpenVotes`. */
+  readonly votes?: Omit<VotesDeps, 'system' | 'store'>;
   /** Called once everything is started (to drive matches from server code, or in tests). */
   readonly onStart?: (game: GameRuntime) => void;
 }
@@ -29,6 +36,8 @@ export interface GamePluginOptions {
 export interface GameRuntime {
   readonly modes: ModeRegistry;
   readonly matches: Matches;
+  readonly matchmaker: Matchmaker;
+  readonly votes: Votes;
 }
 
 /** The delivery port of `@hajime/game` over this server's gateway. */
@@ -45,18 +54,40 @@ export function gatewayDelivery(ctx: ServerContext): Delivery {
 export function createGamePlugin(options: GamePluginOptions) {
   return async function gameRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
     const modes = options.modes instanceof ModeRegistry ? options.modes : new ModeRegistry(options.modes);
+    const delivery = gatewayDelivery(ctx);
+    const votes = new Votes({ ...options.votes, system: ctx.system, store: ctx.storage.votes });
     const matches = new Matches({
       system: ctx.system,
       modes,
-      delivery: gatewayDelivery(ctx),
+      delivery,
       records: ctx.storage.matches,
+      votes,
       log: app.log,
       options: { dev: ctx.options.dev, ...options.matches },
     });
+    const matchmaker = new Matchmaker({
+      system: ctx.system,
+      modes,
+      startMatch: (mode, playerIds) => matches.startWithPlayers(mode, playerIds),
+      notify: (playerId, f) => void delivery.sendToPlayer(playerId, f),
+      ...(options.matchmaker === undefined ? {} : { options: options.matchmaker }),
+    });
+    await votes.start();
     await matches.start();
-    // Stop the matches before the gateway ends its sessions (preClose runs before onClose).
-    app.addHook('preClose', async () => matches.stop());
+    await matchmaker.start();
+    // Stop before the gateway ends its sessions (preClose runs before onClose): queue, matches, votes.
+    app.addHook('preClose', async () => {
+      await matchmaker.stop();
+      await matches.stop();
+      await votes.stop();
+    });
     registerMatchRoutes(app, ctx, matches);
-    options.onStart?.({ modes, matches });
+    registerMatchmakerRoutes(app, ctx, matchmaker);
+    registerVoteRoutes(app, ctx, {
+      votes,
+      // Players of the live match, or of its record once it finished.
+      isParticipant: async (matchId, playerId) => matches.isPlayerIn(matchId, playerId) || ((await ctx.storage.matches.get(matchId).catch(() => undefined))?.players.includes(playerId as PlayerId) ?? false),
+    });
+    options.onStart?.({ modes, matches, matchmaker, votes });
   };
 }
