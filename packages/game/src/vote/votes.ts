@@ -26,6 +26,20 @@ import { Vote, VoteServer, type VoteArgs, type VoteReply } from './vote-server.j
 /** What votes need from storage (`storage.votes` is the adapter). */
 export type VoteStore = Pick<VotesRepo, 'record' | 'get' | 'listForMatch'>;
 
+/** Every refusal reason of votes (GameError reasons; each is listed in guides/voting.md). */
+export const VOTE_REASONS = Object.freeze([
+  'vote_not_found',
+  'vote_closed',
+  'not_eligible',
+  'invalid_option',
+  'rate_limited',
+  'veto_disabled',
+  'no_veto_tokens',
+  'invalid_vote_config',
+  'vote_capacity_reached',
+  'votes_not_started',
+] as const);
+
 /** `listForMatch` limits (asobi: newest 50). */
 export const VOTE_LIST_LIMIT = Object.freeze({ min: 1, max: 200, default: 50 });
 
