@@ -4,16 +4,14 @@
 // participant-only `GET /matches/:id/votes`.
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
+import { Votes } from '@hajime/game';
 import { registerVoteRoutes } from '../src/plugins/votes.js';
 import type { ServerContext } from '../src/context.js';
 import type { FastifyInstance } from 'fastify';
 import { clients, connected, listenWs, registerPlayer, type TestSocket } from './gateway-client.js';
 import { testServer, testStorage, uniqueName } from './helpers.js';
 
-// Until `Votes` is exported from @hajime/game's index, the test loads it from the built package.
-type VotesModule = typeof import('../../game/src/vote/votes.js');
-const { Votes } = (await import(new URL('../../../game/dist/src/vote/votes.js', import.meta.url).href)) as VotesModule;
-type VotesT = InstanceType<VotesModule['Votes']>;
+type VotesT = Votes;
 
 const OPTIONS = [
   { id: 'forest', label: 'Forest' },
