@@ -1,0 +1,83 @@
+/**
+ * The server child process: `node server-process.js bare|colyseus|hajime`. Starts that server, says
+ * hello with its URL, then answers the parent (tokens, GC, the measured window, memory, close).
+ */
+import { getHeapSpaceStatistics } from 'node:v8';
+import { collectGarbage } from '../lib/gc.js';
+import { serveParent } from './child.js';
+import type { MemoryReading, ServerWindow } from './ipc.js';
+import type { RelayServer } from './relay-server.js';
+
+async function start(kind: string | undefined): Promise<RelayServer> {
+  if (kind === 'bare') return (await import('./bare-server.js')).startBare();
+  if (kind === 'colyseus') return (await import('./colyseus-server.js')).startColyseus();
+  if (kind === 'hajime') return (await import('./hajime-server.js')).startHajime();
+  throw new Error(`unknown server kind ${String(kind)} (bare, colyseus or hajime)`);
+}
+
+/** Bytes of short-lived garbage allocated before a reading: several times the young generation. */
+const CHURN_BYTES = 128 * 2 ** 20;
+
+/**
+ * Cycles the young generation so every one of its pages is resident at both readings (it is fixed in
+ * size by the parent's Node flags): RSS growth then counts the clients, not pages of the young generation
+ * touched for the first time since the baseline.
+ */
+function churnYoungGeneration(): number {
+  let keep = 0;
+  for (let allocated = 0; allocated < CHURN_BYTES; allocated += 8 * 1_024 + 64) {
+    const a = new Array<number>(1_024).fill(allocated);
+    keep ^= a.length;
+  }
+  return keep;
+}
+
+async function settledMemory(): Promise<MemoryReading> {
+  await new Promise<void>((resolve) => setTimeout(resolve, 100));
+  churnYoungGeneration();
+  collectGarbage();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  collectGarbage();
+  collectGarbage();
+  const m = process.memoryUsage();
+  const young = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size ?? 0;
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, heapTotal: m.heapTotal, youngGeneration: young };
+}
+
+let server: RelayServer | undefined;
+let window: { cpu: NodeJS.CpuUsage; inputs: number; at: number } | undefined;
+
+serveParent(
+  async () => {
+    server = await start(process.argv[2]);
+    return { url: server.url, description: server.description };
+  },
+  async (req) => {
+    const s = server!;
+    switch (req.op) {
+      case 'tokens':
+        return s.tokens(req['count'] as number);
+      case 'gc':
+        collectGarbage();
+        return null;
+      case 'window-start':
+        window = { cpu: process.cpuUsage(), inputs: s.inputsApplied(), at: performance.now() };
+        return null;
+      case 'window-stop': {
+        if (window === undefined) throw new Error('window-stop before window-start');
+        const d = process.cpuUsage(window.cpu);
+        const result: ServerWindow = { cpuUs: d.user + d.system, inputs: s.inputsApplied() - window.inputs, ms: performance.now() - window.at };
+        window = undefined;
+        return result;
+      }
+      case 'memory':
+        return settledMemory();
+      case 'close':
+        await s.close();
+        setImmediate(() => process.exit(0));
+        return null;
+      default:
+        throw new Error(`unknown op ${req.op}`);
+    }
+  },
+);
