@@ -18,6 +18,7 @@
  * };
  */
 import type { PhaseDef } from '../phase/types.js';
+import type { ReconnectEvent } from '../timer/reconnect.js';
 import type { VoteRequest, VoteResult } from '../vote/types.js';
 
 /** A join context (asobi: flat, ≤ 8 keys, string values ≤ 256 bytes, integers, booleans). `{}` from the matchmaker. */
@@ -128,6 +129,13 @@ export interface MatchBehaviour<S = unknown, I = Record<string, unknown>> {
   phases?(config: MatchConfig): readonly PhaseDef[];
   onPhaseStarted?(phase: string, state: S, match: MatchApi): MaybePromise<S>;
   onPhaseEnded?(phase: string, state: S, match: MatchApi): MaybePromise<S>;
+  /**
+   * Reconnect grace events of modes with a `reconnect` policy: `grace_started` (with `during_grace`),
+   * `player_reconnected` (with the `on_reconnect` action), `grace_expired` (with the `on_expire` action).
+   * The player stays in the roster during grace; act on the hint (freeze, make invulnerable, let an AI
+   * play...).
+   */
+  onReconnect?(event: ReconnectEvent, state: S, match: MatchApi): MaybePromise<S>;
   /**
    * The match `matchId` is over for good (finished, cancelled, abandoned, or ended after too many
    * crashes): release what the behaviour holds for it (a Lua engine, ...). Not called on a crash restart.

@@ -23,6 +23,8 @@ export interface MatchEntry extends MatchListing {
   readonly listed: boolean;
   readonly quick_play: boolean;
   readonly created_at: number;
+  /** The current phase block, computed when listed (modes with phases). */
+  readonly phaseOf?: () => Readonly<Record<string, unknown>>;
 }
 
 export class MatchDirectory {
@@ -63,5 +65,6 @@ export class MatchDirectory {
 /** The public listing of an entry (no roster, no node-only fields). */
 export function listingOf(e: MatchEntry): MatchListing {
   const l: MatchListing = { match_id: e.match_id, mode: e.mode, status: e.status, player_count: e.player_count, max_players: e.max_players, joinable: e.joinable };
-  return e.phase === undefined ? l : { ...l, phase: e.phase };
+  const phase = e.phaseOf?.() ?? e.phase;
+  return phase === undefined ? l : { ...l, phase };
 }

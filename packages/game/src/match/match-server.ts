@@ -13,85 +13,19 @@
  *
  * Only {@link Match} (this file's client API) and `Matches` send it messages.
  */
-import { GenServer, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type ProcessContext, type TimerRef, type MonitorRef, type HandlerResult, type StopResult } from '@hajime/actor';
-import { customEventType, encodeFrame, frame, type OutboundFrame } from '@hajime/protocol';
+import { GenServer, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type HandlerResult, type StopResult } from '@hajime/actor';
+import { frame, type OutboundFrame } from '@hajime/protocol';
 import { GameError } from '../errors.js';
-import type { ResolvedMode } from '../modes.js';
 import type { VoteRequest, VoteResult } from '../vote/types.js';
 import { isFinished, isInputRejected, isRefusal, type JoinCtx, type MatchApi, type MatchBehaviour, type MatchConfig } from './behaviour.js';
-import type { MatchEntry } from './directory.js';
 import { matchGroup, matchSnapshotKey, type MatchEnv } from './env.js';
 import { refusedReason } from './join-ctx.js';
+import { pausePhases, resumePhases } from '../phase/engine.js';
+import { forgetPlayer, inGrace, isInGrace } from '../timer/reconnect.js';
+import { initProgress, playerDropped, playerReturned, restoreProgress, snapshotProgress, tickGrace, tickProgressPhases } from './match-progress.js';
+import { INPUT_QUEUE_MAX, SNAPSHOT_VERSION, attach, customFrame, detachAll, isThenable, joinedInfo, publish, pushToGroup, pushToPlayer, type JoinedInfo, type MatchArgs, type Snapshot, type State } from './match-state.js';
 
-/** Largest custom event payload (`broadcast`/`send`), as encoded JSON. */
-export const BROADCAST_MAX_BYTES = 64 * 1024;
-/** Inputs queued beyond this many per match between two ticks are dropped (the oldest are kept). */
-export const INPUT_QUEUE_MAX = 10_000;
-const SNAPSHOT_VERSION = 1;
-
-export type MatchStatus = 'waiting' | 'running' | 'paused' | 'finished';
-
-export interface MatchArgs {
-  readonly id: string;
-  readonly mode: string;
-  /** Per-match config, merged over the mode's `config` and handed to `init`. */
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly env: MatchEnv;
-}
-
-/** `match.joined`'s payload. */
-export interface JoinedInfo {
-  readonly match_id: string;
-  readonly mode: string;
-  readonly status: MatchStatus;
-  readonly player_count: number;
-  readonly max_players: number;
-  readonly players: string[];
-  readonly listed: boolean;
-  readonly joinable: boolean;
-}
-
-/** What the snapshot holds. */
-interface Snapshot {
-  readonly status: MatchStatus;
-  readonly game: unknown;
-  readonly players: string[];
-  readonly joinable: boolean;
-  readonly tick: number;
-  readonly createdAt: number;
-  readonly startedAt: number | null;
-  readonly crashes: number;
-}
-
-interface Attached {
-  readonly pid: Pid;
-  readonly ref: MonitorRef;
-}
-
-interface State {
-  readonly id: string;
-  readonly mode: ResolvedMode;
-  readonly behaviour: MatchBehaviour<unknown, unknown>;
-  readonly config: MatchConfig;
-  readonly env: MatchEnv;
-  readonly group: string;
-  readonly ctx: ProcessContext;
-  status: MatchStatus;
-  game: unknown;
-  players: string[];
-  /** Sessions attached per player (a player may have several connections). */
-  readonly sessions: Map<string, Attached[]>;
-  joinable: boolean;
-  tick: number;
-  inputs: { readonly playerId: string; readonly input: unknown }[];
-  createdAt: number;
-  startedAt: number | null;
-  crashes: number;
-  tickTimer: TimerRef | undefined;
-  waitTimer: TimerRef | undefined;
-  snapshotBroken: boolean;
-  api: MatchApi;
-}
+export { BROADCAST_MAX_BYTES, INPUT_QUEUE_MAX, type JoinedInfo, type MatchArgs, type MatchStatus } from './match-state.js';
 
 type Call =
   | { readonly type: 'join'; readonly playerId: string; readonly sessions: readonly Pid[]; readonly ctx: JoinCtx }
@@ -109,33 +43,8 @@ type Reply = { readonly ok: unknown } | { readonly error: { readonly reason: str
 const TICK = Object.freeze({ $: 'hajime.match.tick' as const });
 const WAITING_TIMEOUT = Object.freeze({ $: 'hajime.match.waiting_timeout' as const });
 
-function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-}
-
 function failure(e: GameError): Reply {
   return { error: { reason: e.reason, details: e.details } };
-}
-
-// ---- delivery ----
-
-function pushToGroup(s: State, f: OutboundFrame<string, unknown>): void {
-  s.env.delivery.groups.broadcast(s.group, s.env.delivery.push(f));
-}
-
-function pushToPlayer(s: State, playerId: string, f: OutboundFrame<string, unknown>): void {
-  const attached = s.sessions.get(playerId);
-  if (attached === undefined || attached.length === 0) return;
-  const msg = s.env.delivery.push(f);
-  for (const a of attached) s.ctx.send(a.pid, msg);
-}
-
-function customFrame(event: string, payload: unknown): OutboundFrame<string, unknown> {
-  const type = customEventType('match', event);
-  if (type === undefined) throw new GameError('invalid_event', { event: event.slice(0, 64) });
-  const f = { type, payload };
-  if (Buffer.byteLength(encodeFrame(f)) > BROADCAST_MAX_BYTES) throw new GameError('payload_too_large', { limit: BROADCAST_MAX_BYTES });
-  return f;
 }
 
 // ---- the api handed to callbacks ----
@@ -159,7 +68,7 @@ function makeApi(s: State): MatchApi {
       publish(s);
     },
     startVote: (request) => openVote(s, request),
-    phaseEvent: () => undefined,
+    phaseEvent: (name) => void s.phaseEvents.push(name),
     log: (level, msg, fields = {}) => s.env.log[level]({ match_id: s.id, mode: s.mode.name, ...fields }, msg),
   };
 }
@@ -181,60 +90,10 @@ async function openVote(s: State, request: VoteRequest): Promise<string> {
   });
 }
 
-// ---- roster ----
-
-function publish(s: State): void {
-  const entry: MatchEntry = {
-    match_id: s.id,
-    mode: s.mode.name,
-    status: s.status,
-    player_count: s.players.length,
-    max_players: s.mode.maxPlayers,
-    joinable: s.joinable,
-    players: s.players,
-    listed: s.mode.listed,
-    quick_play: s.mode.quickPlay,
-    created_at: s.createdAt,
-  };
-  s.env.directory.publish(entry);
-}
-
-function joinedInfo(s: State): JoinedInfo {
-  return {
-    match_id: s.id,
-    mode: s.mode.name,
-    status: s.status,
-    player_count: s.players.length,
-    max_players: s.mode.maxPlayers,
-    players: [...s.players],
-    listed: s.mode.listed,
-    joinable: s.joinable,
-  };
-}
-
-/** Attaches sessions to a player: monitored, and (unless `inGroup`, as after a restart) added to the group once. */
-function attach(s: State, playerId: string, pids: readonly Pid[], inGroup = false): void {
-  let list = s.sessions.get(playerId);
-  if (list === undefined) s.sessions.set(playerId, (list = []));
-  for (const pid of pids) {
-    if (list.some((a) => a.pid === pid) || !pid.alive) continue;
-    if (!inGroup) s.env.delivery.groups.join(s.group, pid);
-    list.push({ pid, ref: s.ctx.monitor(pid) });
-  }
-}
-
-function detachAll(s: State, playerId: string): void {
-  const list = s.sessions.get(playerId) ?? [];
-  for (const a of list) {
-    s.ctx.demonitor(a.ref, { flush: true });
-    s.env.delivery.groups.leave(s.group, a.pid);
-  }
-  s.sessions.delete(playerId);
-}
-
 async function removePlayer(s: State, playerId: string): Promise<void> {
   if (!s.players.includes(playerId)) return;
   detachAll(s, playerId);
+  if (s.reconnect !== undefined) s.reconnect = forgetPlayer(s.reconnect, playerId);
   s.players = s.players.filter((p) => p !== playerId);
   s.env.directory.clearPlayer(playerId, s.id);
   const r = s.behaviour.leave(playerId, s.game, s.api);
@@ -274,6 +133,7 @@ async function saveSnapshot(s: State): Promise<void> {
     createdAt: s.createdAt,
     startedAt: s.startedAt,
     crashes: s.crashes,
+    ...snapshotProgress(s),
   };
   try {
     await s.env.snapshots.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snap, savedAtMs: s.ctx.system.clock.now() });
@@ -291,12 +151,12 @@ async function finish(s: State, result: Record<string, unknown>, record: boolean
   if (s.waitTimer !== undefined) s.ctx.cancelTimer(s.waitTimer);
   s.status = 'finished';
   pushToGroup(s, frame('match.finished', { match_id: s.id, result }));
-  if (record && s.env.records !== undefined && s.players.length > 0) {
+  if (record && s.env.records !== undefined && s.players.length + s.forfeited.length > 0) {
     try {
       await s.env.records.finish({
         id: s.id,
         mode: s.mode.name,
-        players: s.players,
+        players: [...s.players, ...s.forfeited.filter((p) => !s.players.includes(p))],
         result,
         ...(s.startedAt === null ? {} : { started_at: new Date(s.startedAt) }),
         finished_at: new Date(s.ctx.system.clock.now()),
@@ -322,7 +182,21 @@ export function disposeOf(b: MatchBehaviour<unknown, unknown> | undefined, match
   }
 }
 
+/** Ends a match nobody is in any more (no record). */
+async function abandonIfEmpty(s: State): Promise<StopResult<State, never> | undefined> {
+  return s.players.length === 0 && s.status !== 'waiting' ? finish(s, { status: 'abandoned' }, false) : undefined;
+}
+
 async function runTick(s: State): Promise<HandlerResult<State, never>> {
+  const leave = (id: string) => removePlayer(s, id);
+  if (s.status === 'paused' && s.pausedForGrace) {
+    // Paused for a reconnect grace: only the graces advance.
+    await tickGrace(s, leave);
+    const done = await abandonIfEmpty(s);
+    if (done !== undefined) return done;
+    await saveSnapshot(s);
+    return noreply<State, never>(s);
+  }
   if (s.status !== 'running') return noreply<State, never>(s);
   const b = s.behaviour;
   s.tick += 1;
@@ -351,9 +225,11 @@ async function runTick(s: State): Promise<HandlerResult<State, never>> {
     }
     s.game = r;
   }
-  // 3. state
+  // 3. phases (all complete: the match is over)
+  if (await tickProgressPhases(s, s.ctx.system.clock.now())) return finish(s, { status: 'phases_complete' }, true);
+  // 4. state
   broadcastState(s);
-  // 4. votes
+  // 5. votes
   if (b.voteRequested !== undefined && s.env.votes !== undefined) {
     const req = b.voteRequested(s.game, s.api);
     if (req !== undefined && req !== null && req !== false) {
@@ -364,6 +240,10 @@ async function runTick(s: State): Promise<HandlerResult<State, never>> {
       }
     }
   }
+  // 6. reconnect graces
+  await tickGrace(s, leave);
+  const done = await abandonIfEmpty(s);
+  if (done !== undefined) return done;
   await saveSnapshot(s);
   return noreply<State, never>(s);
 }
@@ -409,6 +289,11 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
       tickTimer: undefined,
       waitTimer: undefined,
       snapshotBroken: false,
+      phases: undefined,
+      phaseEvents: [],
+      reconnect: undefined,
+      pausedForGrace: false,
+      forfeited: [],
       api: undefined as unknown as MatchApi,
     };
     s.api = makeApi(s);
@@ -437,9 +322,12 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
       // Anyone in the group who is no longer in the roster (left while the match was down) is detached.
       for (const pid of members) if (![...s.sessions.values()].some((l) => l.some((a) => a.pid === pid))) args.env.delivery.groups.leave(s.group, pid);
       args.env.log.warn({ match_id: s.id, mode: mode.name, tick: s.tick, crashes: s.crashes }, 'match_resumed_from_snapshot');
-      const gone = s.players.filter((p) => (s.sessions.get(p)?.length ?? 0) === 0);
-      for (const p of gone) await removePlayer(s, p);
-      if (s.status === 'running') startTicking(s);
+      restoreProgress(s, snap);
+      s.pausedForGrace = s.status === 'paused' && s.reconnect !== undefined && inGrace(s.reconnect).length > 0;
+      // Players whose connections are gone: a drop (grace under a reconnect policy, else a leave).
+      const gone = s.players.filter((p) => (s.sessions.get(p)?.length ?? 0) === 0 && !(s.reconnect !== undefined && isInGrace(s.reconnect, p)));
+      for (const p of gone) if (!(await playerDropped(s, p, (id) => removePlayer(s, id)))) await removePlayer(s, p);
+      if (s.status === 'running' || s.pausedForGrace) startTicking(s);
       else if (s.status === 'waiting') s.waitTimer = ctx.sendAfter(WAITING_TIMEOUT, Math.max(0, mode.waitingTimeoutMs - (now - s.createdAt)));
       publish(s);
       await saveSnapshot(s);
@@ -447,6 +335,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
     }
     const g0 = s.behaviour.init(config, s.api);
     s.game = isThenable(g0) ? await g0 : g0;
+    initProgress(s, now);
     s.waitTimer = ctx.sendAfter(WAITING_TIMEOUT, mode.waitingTimeoutMs);
     publish(s);
     await saveSnapshot(s);
@@ -458,9 +347,11 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
       case 'join': {
         if (s.status === 'finished') return reply(failure(new GameError('match_not_found')), s);
         if (s.players.includes(msg.playerId)) {
-          // Already in: attach this connection too (a reconnect or a second tab).
+          // Already in: attach this connection too (a reconnect or a second tab); ends a grace.
           attach(s, msg.playerId, msg.sessions);
           s.env.directory.setPlayer(msg.playerId, s.id);
+          await playerReturned(s, msg.playerId, (id) => removePlayer(s, id));
+          await saveSnapshot(s);
           return reply({ ok: joinedInfo(s) }, s);
         }
         if (!s.joinable) return reply(failure(new GameError('match_locked')), s);
@@ -494,6 +385,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
         if (s.status !== 'running') return reply(failure(new GameError('match_not_running')), s);
         s.status = 'paused';
         stopTicking(s);
+        if (s.phases !== undefined) s.phases = pausePhases(s.phases, s.ctx.system.clock.now());
         publish(s);
         await saveSnapshot(s);
         return reply({ ok: true }, s);
@@ -501,7 +393,9 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
       case 'resume': {
         if (s.status !== 'paused') return reply(failure(new GameError('match_not_paused')), s);
         s.status = 'running';
+        s.pausedForGrace = false;
         startTicking(s);
+        if (s.phases !== undefined) s.phases = resumePhases(s.phases, s.ctx.system.clock.now());
         publish(s);
         await saveSnapshot(s);
         return reply({ ok: true }, s);
@@ -535,6 +429,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
         return noreply(s);
       }
       case 'phase_event':
+        s.phaseEvents.push(msg.name);
         return noreply(s);
     }
   },
@@ -552,10 +447,11 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
         if (i < 0) continue;
         list.splice(i, 1);
         if (list.length === 0) {
-          // The player's last connection to this match dropped: a leave (the reconnect policy, when
-          // configured, keeps the slot instead).
-          await removePlayer(s, playerId);
-          if (s.players.length === 0 && s.status !== 'waiting') return finish(s, { status: 'abandoned' }, false);
+          // The player's last connection to this match dropped: a leave, unless the reconnect policy
+          // keeps the slot for a grace period.
+          if (!(await playerDropped(s, playerId, (id) => removePlayer(s, id)))) await removePlayer(s, playerId);
+          const done = await abandonIfEmpty(s);
+          if (done !== undefined) return done;
           await saveSnapshot(s);
         }
         break;
