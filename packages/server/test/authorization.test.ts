@@ -9,15 +9,16 @@ import { LEADERBOARD_PLUGINS, LEADERBOARD_ROWS } from './matrix/leaderboards.js'
 import { SOCIAL_ROWS } from './matrix/social.js';
 import { STORAGE_ROWS } from './matrix/storage.js';
 import { TOURNAMENT_PLUGINS, TOURNAMENT_ROWS } from './matrix/tournaments.js';
+import { GAME_PLUGINS, GAME_ROWS } from './matrix/game.js';
 import type { Actor, Case } from './matrix/types.js';
 import { registerActor, documentedRoutes } from './matrix/harness.js';
 
-const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...LEADERBOARD_ROWS, ...TOURNAMENT_ROWS, ...SOCIAL_ROWS, ...CHAT_ROWS, ...STORAGE_ROWS };
+const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...LEADERBOARD_ROWS, ...TOURNAMENT_ROWS, ...SOCIAL_ROWS, ...CHAT_ROWS, ...STORAGE_ROWS, ...GAME_ROWS };
 
 t.test('authorization matrix', async (t) => {
   const storage = await testStorage(t);
   // The leaderboard rows submit to a board that accepts client submits; chat is an opt-in plugin.
-  const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...TOURNAMENT_PLUGINS, ...CHAT_PLUGINS] });
+  const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...TOURNAMENT_PLUGINS, ...CHAT_PLUGINS, ...GAME_PLUGINS] });
   const app = server.app;
   const register = (): Promise<Actor> => registerActor(app);
 
@@ -28,6 +29,7 @@ t.test('authorization matrix', async (t) => {
     t.test(`${route} (${c.access})`, async (t) => {
       const victim = await register();
       const attacker = await register();
+      await c.setup?.(victim, storage);
       const before = (await storage.players.get(victim.id))!;
 
       const anon = await app.inject({ ...c.request(victim, victim) } as never);
@@ -43,6 +45,9 @@ t.test('authorization matrix', async (t) => {
         const other = await app.inject({ ...c.request(attacker, victim), headers: { authorization: `Bearer ${attacker.token}` } } as never);
         if (c.access === 'owner') {
           t.equal(other.statusCode, 403, "another player's token: 403");
+          t.equal(other.json().error.code, 'forbidden');
+        } else if (c.refusesOthers === true) {
+          t.equal(other.statusCode, 403, "another player's token: 403 (the resource is the target's)");
           t.equal(other.json().error.code, 'forbidden');
         } else t.not(other.statusCode, 401, "another player's token is a valid session");
         const after = await storage.players.get(victim.id);

@@ -1,4 +1,5 @@
 // The shape of one authorization-matrix row: who may call a route, and how to call it.
+import type { Storage } from '@hajime/storage';
 
 export type Access = 'public' | 'authenticated' | 'owner' | 'self';
 
@@ -14,5 +15,9 @@ export interface Case {
   readonly request: (caller: Actor, target: Actor) => { method: string; url: string; payload?: Record<string, unknown> };
   /** After a call by another player: the target's data must be untouched (checked by this). */
   readonly untouched?: 'profile' | 'exists';
+  /** Runs before the row's requests with the fresh victim (to create the resource the row reads). */
+  readonly setup?: (victim: Actor, storage: Storage) => Promise<void>;
+  /** A "self" route that answers another player 403 `forbidden` (the resource is the target's). */
+  readonly refusesOthers?: boolean;
 }
 
