@@ -47,7 +47,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { loads: [400, 1_200, 2_000], headline: 1_200, warmClients: 64, warmMs: 2_000, settleMs: 3_000, windowMs: 10_000 };
-const SMOKE: Sizes = { loads: [64], headline: 64, warmClients: 64, warmMs: 1_000, settleMs: 500, windowMs: 1_500 };
+const SMOKE: Sizes = { loads: [128], headline: 128, warmClients: 16, warmMs: 1_000, settleMs: 500, windowMs: 1_500 };
 
 const TARGET_CPU_VS_COLYSEUS = 0.75;
 const TARGET_KB_OVER_BARE = 3;
@@ -80,6 +80,25 @@ interface Measurement {
 const cpuPerInput = (m: Measurement): number => m.server.cpuUs / m.server.inputs;
 const kbPerClient = (m: Measurement): number => (m.after.rss - m.before.rss) / m.clients / 1024;
 const heapKbPerClient = (m: Measurement): number => (m.after.heapUsed + m.after.external - m.before.heapUsed - m.before.external) / m.clients / 1024;
+
+/**
+ * RSS per client without the one-time costs: the slope of a least-squares line through (clients, RSS
+ * growth) over the loads. RSS growth ÷ clients also carries what a server pays once when load arrives
+ * (compiled code, allocator arenas of GC and compiler threads), which weighs more at small loads.
+ */
+function marginalKbPerClient(ms: readonly Measurement[]): number {
+  const xs = ms.map((m) => m.clients);
+  const ys = ms.map((m) => (m.after.rss - m.before.rss) / 1024);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return num / den;
+}
 
 async function measure(kind: ServerKind, clients: number, z: Sizes, progress: (line: string) => void): Promise<Measurement> {
   const server = await Child.start(`${kind} server`, SERVER_ENTRY, [kind], SERVER_FLAGS);
@@ -169,6 +188,14 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
     figures[`${p}tick_ms`] = round(m.load.stateIntervalMs, 2);
   }
   figures['clients'] = z.headline;
+  const marginal = new Map<ServerKind, number>();
+  if (z.loads.length >= 2) {
+    for (const kind of contenders) {
+      const k = marginalKbPerClient(results.filter((m) => m.kind === kind));
+      marginal.set(kind, k);
+      figures[`${PREFIX[kind]}kb_per_client_marginal`] = round(k, 2);
+    }
+  }
 
   const targets: TargetCheck[] = [];
   const h = at('hajime', z.headline);
@@ -201,7 +228,16 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
 
   const described = new Set<ServerKind>();
   const descriptions = results.filter((m) => !described.has(m.kind) && described.add(m.kind)).map((m) => `${LABEL[m.kind]}: ${m.description}`);
-  const tables: Table[] = z.loads.map((clients) => {
+  const tables: Table[] = [];
+  if (marginal.size > 0) {
+    tables.push({
+      title: `RSS per client, marginal: slope of RSS growth over ${z.loads.map(n).join(' / ')} clients`,
+      headers: ['figure', ...contenders.map((k) => LABEL[k])],
+      rows: [['KB per additional client', ...contenders.map((k) => kb(marginal.get(k)!))]],
+      notes: ['least-squares slope of (clients, RSS growth after GC): what one more client costs, without the one-time costs a server pays when load arrives'],
+    });
+  }
+  tables.unshift(...z.loads.map((clients): Table => {
     const ms_ = contenders.map((k) => at(k, clients)!);
     const row = (label: string, f: (m: Measurement) => string): string[] => [label, ...ms_.map(f)];
     return {
@@ -232,7 +268,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
         ...(clients === z.loads.at(-1) ? descriptions : []),
       ],
     };
-  });
+  }));
   return { tables, targets, figures };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The `match-relay` scenario in smoke mode, through the real runner as a child process: three servers
- * (bare ws, Colyseus, Hajime) in child processes, 64 clients each on loopback, no network beyond it. The
+ * (bare ws, Colyseus, Hajime) in child processes, 128 clients each on loopback, no network beyond it. The
  * last stdout line must carry the figures the issue names as finite positive numbers, and the ones with a
  * known scale must be in it (the 20 Hz tick as clients see it, a latency no shorter than a tick allows).
  */
@@ -35,13 +35,13 @@ t.test('benchmarks/run.js match-relay --smoke ends with the figures as sane posi
   const { code, stdout, stderr } = await runSmoke();
   t.equal(code, 0, `exits 0${code === 0 ? '' : `; stderr (end):\n${stderr.slice(-3_000)}`}`);
   t.match(stdout, /^machine: .+cores.+Node v\d+/m, 'states the machine');
-  t.match(stdout, /^64 clients, rooms of 8, 20 Hz tick/m, 'prints the table of its load');
+  t.match(stdout, /^128 clients, rooms of 8, 20 Hz tick/m, 'prints the table of its load');
   for (const server of ['bare ws', 'Colyseus 0.18', 'Hajime']) t.match(stdout, new RegExp(`^figure .*${server}`, 'm'), `the table has a ${server} column`);
   let json: Record<string, unknown> = {};
   t.doesNotThrow(() => (json = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '') as Record<string, unknown>), 'the last line is JSON');
   t.equal(json['scenario'], 'match-relay');
   t.equal(json['smoke'], true);
-  t.equal(json['clients'], 64, 'read at the smoke load');
+  t.equal(json['clients'], 128, 'read at the smoke load');
   for (const key of ISSUE_FIGURES) {
     const v = json[key];
     t.ok(typeof v === 'number' && Number.isFinite(v) && v > 0, `${key} is a finite positive number (got ${String(v)})`);
