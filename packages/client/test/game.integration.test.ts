@@ -230,6 +230,20 @@ t.test('matches through the SDK', async (t) => {
     t.equal(one['id'], history[0]!['id'], 'GET /votes/:id is open to anyone signed in');
   });
 
+  t.test('an erased player leaves the queue and their match at once', async (t) => {
+    const a = await player();
+    const b = await player();
+    const { match_id } = await a.socket.send('match.find_or_create', { mode: 'race' });
+    await b.socket.send('match.find_or_create', { mode: 'race' });
+    await a.client.matchmaker.add('duel');
+    t.equal((await game!.matchmaker.stats())['duel']?.waiting, 1);
+    await a.client.players.eraseSelf({ password: 'correct horse' });
+    for (let i = 0; i < 50 && game!.matches.isPlayerIn(match_id, a.id); i++) await new Promise((r) => setTimeout(r, 10));
+    t.notOk(game!.matches.isPlayerIn(match_id, a.id), 'out of the match');
+    t.equal((await game!.matchmaker.stats())['duel']?.waiting ?? 0, 0, 'out of the queue');
+    t.same(await b.socket.send('match.leave', {}), { success: true });
+  });
+
   t.test('join errors are coded', async (t) => {
     const a = await player();
     const missing = await a.socket.send('match.join', { match_id: '00000000-0000-7000-8000-00000000ffff' }).catch((e: unknown) => e);

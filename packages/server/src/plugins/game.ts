@@ -75,8 +75,15 @@ export function createGamePlugin(options: GamePluginOptions) {
     await votes.start();
     await matches.start();
     await matchmaker.start();
+    // An erased or banned player leaves the queue and their match at once (not after a grace).
+    const unsubscribe = ctx.auth.onRevoke((r) => {
+      if (r.reason !== 'erased' && r.reason !== 'banned') return;
+      void matchmaker.removePlayer(r.playerId).catch(() => undefined);
+      void matches.leave(r.playerId).catch(() => undefined);
+    });
     // Stop before the gateway ends its sessions (preClose runs before onClose): queue, matches, votes.
     app.addHook('preClose', async () => {
+      unsubscribe();
       await matchmaker.stop();
       await matches.stop();
       await votes.stop();
