@@ -83,6 +83,8 @@ interface MatchState {
   readonly vetoes: Map<string, number>;
   /** Open votes of the match. */
   readonly open: Set<string>;
+  /** `forgetMatch` ran while votes were open: they leave no state behind when they end. */
+  ended: boolean;
 }
 
 function intOption(field: string, v: number | undefined, fallback: number, min: number): number {
@@ -181,6 +183,7 @@ export class Votes {
     const id = (config.vote_id ?? newId()).toLowerCase();
     if (this.#openVotes.has(id) || this.#closed.has(id)) throw new GameError('invalid_vote_config', { field: 'vote_id', why: 'already used' });
     const match = this.#match(args.matchId);
+    match.ended = false;
     const userResolved = args.onResolved;
     const voteArgs: VoteArgs = {
       id,
@@ -304,7 +307,10 @@ export class Votes {
     return [...live, ...rows.filter((r) => !seen.has(r.id)).map(viewOfRecord)].slice(0, limit);
   }
 
-  /** Drops the per-match state (frustration, veto tokens) when a match ends. Open votes run on. */
+  /**
+   * Drops the per-match state (frustration, veto tokens) when a match ends. Votes still open run to their
+   * result but leave no state behind.
+   */
   forgetMatch(matchId: string): void {
     const m = this.#matches.get(matchId);
     if (m === undefined) return;
@@ -312,6 +318,7 @@ export class Votes {
     else {
       m.frustration.clear();
       m.vetoes.clear();
+      m.ended = true;
     }
   }
 
@@ -322,13 +329,13 @@ export class Votes {
 
   /** Ids of the open votes (of one match, when given). */
   openVotes(matchId?: string): string[] {
-    return [...this.#openVotes].filter(([, m]) => matchId === undefined || m === matchId).map(([id]) => id);
+    return [...this.#openVotes].filter(([id, m]) => (matchId === undefined || m === matchId) && this.#registry.lookup(id) !== undefined).map(([id]) => id);
   }
 
   #match(matchId: string): MatchState {
     let m = this.#matches.get(matchId);
     if (m === undefined) {
-      m = { frustration: new Map(), vetoes: new Map(), open: new Set() };
+      m = { frustration: new Map(), vetoes: new Map(), open: new Set(), ended: false };
       this.#matches.set(matchId, m);
     }
     return m;
@@ -361,13 +368,14 @@ export class Votes {
   /** A vote ended: update the frustration accumulator (decided votes only) and forget it as open. */
   #settled(matchId: string, id: string, method: VoteArgs['config']['method'], result: VoteResult, ballots: Readonly<Record<string, VoteBallot>>): void {
     const match = this.#match(matchId);
-    if (result.status === 'decided' && result.winner !== null) {
+    if (result.status === 'decided' && result.winner !== null && !match.ended) {
       for (const [voter, ballot] of Object.entries(ballots)) {
         if (backedWinner(method, ballot, result.winner)) match.frustration.delete(voter);
         else match.frustration.set(voter, (match.frustration.get(voter) ?? 0) + 1);
       }
     }
     match.open.delete(id);
+    if (match.ended && match.open.size === 0) this.#matches.delete(matchId);
     this.#openVotes.delete(id);
     this.#closed.add(id);
     if (this.#closed.size > CLOSED_MEMORY) this.#closed.delete(this.#closed.values().next().value as string);

@@ -81,6 +81,22 @@ t.test('forgetMatch also resets veto tokens', async (t) => {
   t.equal(w.votes.vetoesLeft(w.matchId, 'p1'), 1);
 });
 
+t.test('a vote still open when its match is forgotten resolves but leaves no state', async (t) => {
+  const w = await voteWorld(t, { vetoTokensPerPlayer: 1 });
+  const v = await w.open({ options: MAP_OPTIONS, method: 'weighted', tie_breaker: 'first' });
+  await w.votes.cast(v.id, 'p1', 'forest');
+  await w.votes.cast(v.id, 'p2', 'desert');
+  w.votes.forgetMatch(w.matchId);
+  await w.clock.advance(15_500);
+  t.equal(v.results[0]?.result.winner, 'forest', 'the result still arrives');
+  t.equal(w.votes.frustrationOf(w.matchId, 'p2'), 0, 'no frustration recorded for a forgotten match');
+  const again = await w.open({ options: MAP_OPTIONS });
+  t.equal(w.votes.openVotes(w.matchId).length, 1, 'a new vote in the same match id starts clean');
+  await w.votes.cast(again.id, 'p2', 'desert');
+  await w.clock.advance(15_500);
+  t.equal(w.votes.frustrationOf(w.matchId, 'p2'), 0, 'p2 backed the winner');
+});
+
 t.test('get and listForMatch: live first, then stored, newest first', async (t) => {
   const w = await voteWorld(t);
   const first = await w.open({ options: MAP_OPTIONS, window_ms: 100 });
