@@ -107,6 +107,7 @@ export function viewOfRecord(r: VoteRecord): VoteView {
     template: r.template,
     method: r.method,
     options: r.options.map((o) => (o.label === undefined ? { id: o.id } : { id: o.id, label: o.label })),
+    ...(r.result?.['visibility'] === 'live' || r.result?.['visibility'] === 'hidden' ? { visibility: r.result['visibility'] } : {}),
     votes_cast: r.votes_cast as Record<string, VoteBallot>,
     result: r.result,
     distribution: r.distribution,

@@ -92,7 +92,7 @@ t.test('hidden votes send no tally and keep ballots out of get() until resolved'
   t.notOk(open !== undefined && 'votes_cast' in open, 'votes_cast withheld');
   await w.clock.advance(15_500);
   t.equal(v.of('match.vote_result').length, 1, 'the result is sent');
-  t.match(await w.votes.get(v.id), { status: 'closed', votes_cast: { p1: 'forest' }, result: { winner: 'forest' } });
+  t.match(await w.votes.get(v.id), { status: 'closed', visibility: 'hidden', votes_cast: { p1: 'forest' }, result: { winner: 'forest' } });
 
   const live = await w.open({ options: MAP_OPTIONS });
   await w.votes.cast(live.id, 'p2', 'snow');
