@@ -50,10 +50,11 @@ export { parseQuery, accepts, preference, termHolds, validateQuery, MATCH_ALL, Q
 export { validateProperties, PROPERTY_LIMITS, type TicketProperties } from './matchmaker/properties.js';
 
 // Voting: one process per open vote, counting as pure functions
-export { Votes, VOTE_LIST_LIMIT, viewOfRecord, type VotesDeps, type VoteStore, type OpenVoteArgs } from './vote/votes.js';
+export { Votes, VOTE_REASONS, VOTE_LIST_LIMIT, viewOfRecord, type VotesDeps, type VoteStore, type OpenVoteArgs } from './vote/votes.js';
 export { resolveVoteConfig, VOTE_DEFAULTS, VOTE_MAX_OPTIONS, type ResolvedVoteConfig } from './vote/config.js';
-export { countVotes, instantRunoff, liveTally, voterWeight, blend, DEFAULT_FRUSTRATION_BONUS, type CountInput, type Tally, type TieBreaker } from './vote/methods.js';
-export { openWindow, afterCast, closeAt, timeRemaining, GRACE_MS, ADAPTIVE_REMAINING_MS, type VoteWindow } from './vote/windows.js';
+export { countVotes, instantRunoff, liveTally, voterWeight, blend, resolveBallots, normaliseBallot, leaderShare, backedWinner, DEFAULT_FRUSTRATION_BONUS, type CountInput, type Tally, type TieBreaker, type RankedRound, type ResolveInput } from './vote/methods.js';
+export { openWindow, afterCast, closeAt, timeRemaining, GRACE_MS, ADAPTIVE_REMAINING_MS, type VoteWindow, type WindowProgress } from './vote/windows.js';
+export { VoteServer, Vote, type VoteArgs, type VoteRecorder, type VoteReply } from './vote/vote-server.js';
 export type { VoteBallot, VoteTemplates, VoteNamespace, VoteView } from './vote/types.js';
 export type { VoteMethod, VoteWindowType, VoteOptionDef, VoteRequest, VoteResult } from './vote/types.js';
 // Phases and timers: pure, tick-driven engines

@@ -51,6 +51,7 @@ export { nextReset, nextBoundary, periodStart, archiveIdFor, utcDate, isResetEve
 export { finished, refuse, rejectInput, ModeRegistry, Matches, GameError, isGameError, type MatchBehaviour, type MatchApi, type MatchConfig, type ModeConfig, type JoinCtx, type VoteMethod, type VoteRequest, type VoteResult, type MatchmakerStrategy, type PhaseDef, type ReconnectPolicy } from '@hajime/game';
 export { createGamePlugin, gatewayDelivery, type GamePluginOptions, type GameRuntime } from './plugins/game.js';
 export { registerMatchRoutes, NOT_IN_MATCH_ANSWER_EVERY_MS } from './plugins/matches.js';
+export { registerVoteRoutes, voteSchema, MATCH_VOTES_LIMIT, type VoteService, type VoteRouteDeps } from './plugins/votes.js';
 export { registerMatchmakerRoutes, MATCHMAKER_INPUT_LIMITS, type MatchmakerService } from './plugins/matchmaker.js';
 export { refusalOf, apiErrorOf } from './plugins/game-errors.js';
 export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } from './plugins/iap.js';
