@@ -1,0 +1,158 @@
+/**
+ * `ScriptEngine`: one sandboxed Lua 5.4 state (wasmoon, `enableProxy: false`: values cross as copies).
+ * Only the safe libraries are opened (base, table, string, utf8, math, os reduced to clock/time/date/
+ * difftime); `io`, `package`, `debug`, `coroutine`, `dofile`, `loadfile`, `string.dump`, `collectgarbage`
+ * and `print` are gone; `load` is text-only in the sandbox env; `setmetatable` refuses `__gc`. Every call
+ * runs under an instruction budget (a count hook) and the engine under a memory cap. Calls never throw:
+ * they return a {@link LuaResult}.
+ *
+ * @example
+ * const rt = await LuaRuntime.create();
+ * const e = rt.createEngine({ memoryMaxBytes: 32 * 1024 * 1024 });
+ * e.exec('function add(a, b) return a + b end', '@math.lua');
+ * e.call('add', [1, 2]); // { ok: true, value: [3] }
+ */
+import { LuaEngine, LuaLibraries, type LuaWasm } from 'wasmoon';
+import { whereOf, type LuaFailure, type LuaFailureKind, type LuaResult } from './errors.js';
+import { PRELUDE } from './internal/prelude.js';
+
+/** What `require(name)` resolves to: the module's source and its chunk name (`@bots/chaser.lua`), or why not. */
+export type ModuleSource = { readonly source: string; readonly chunk: string } | { readonly error: string };
+
+export interface EngineOptions {
+  /** Memory cap of this engine's Lua heap, bytes (default 64 MiB). */
+  readonly memoryMaxBytes?: number;
+  /** Instruction budget of a call when the call names none (default 10 000 000). */
+  readonly defaultBudget?: number;
+  /** Most table entries one call may return, all tables together (default 200 000). */
+  readonly maxReturnEntries?: number;
+  /** Resolves `require(name)` (default: every require fails with "modules are not available"). */
+  readonly readModule?: (name: string) => ModuleSource;
+}
+
+export const ENGINE_DEFAULTS = Object.freeze({ memoryMaxBytes: 64 * 1024 * 1024, defaultBudget: 10_000_000, maxReturnEntries: 200_000 });
+
+const BUDGET_MSG = '__hajime_budget_exceeded__';
+const SAFE_LIBS = [LuaLibraries.Base, LuaLibraries.Table, LuaLibraries.String, LuaLibraries.UTF8, LuaLibraries.Math, LuaLibraries.OS, LuaLibraries.Debug] as const;
+
+type Fn = (...args: unknown[]) => unknown;
+interface Runner {
+  call: Fn;
+  exec: Fn;
+  read: Fn;
+  kind: Fn;
+  clear_require: Fn;
+}
+type RawResult = { ok: true; n: number; [i: string]: unknown } | { ok: false; kind: LuaFailureKind; message: unknown; where?: unknown };
+
+function failure(kind: LuaFailureKind, message: string, where?: string): LuaFailure {
+  const w = where ?? whereOf(message);
+  return w === undefined ? { ok: false, kind, message: message.slice(0, 2000) } : { ok: false, kind, message: message.slice(0, 2000), where: w };
+}
+
+function fromThrown(e: unknown): LuaFailure {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (msg.includes(BUDGET_MSG)) return failure('timeout', 'instruction budget exceeded');
+  if (msg.includes('not enough memory')) return failure('memory', 'not enough memory');
+  return failure('runtime_error', msg.split('\n')[0] ?? msg);
+}
+
+function toResult(raw: unknown): LuaResult<unknown[]> {
+  if (typeof raw !== 'object' || raw === null) return failure('runtime_error', 'the runner returned no result');
+  const r = raw as RawResult;
+  if (r.ok) {
+    const out: unknown[] = [];
+    for (let i = 1; i <= r.n; i++) out.push(r[String(i)]);
+    return { ok: true, value: out };
+  }
+  const message = typeof r.message === 'string' ? r.message : 'error';
+  return failure(r.kind, message, typeof r.where === 'string' ? r.where : undefined);
+}
+
+export class ScriptEngine {
+  readonly #engine: LuaEngine;
+  readonly #runner: Runner;
+  readonly #defaultBudget: number;
+  #closed = false;
+
+  /** Use {@link LuaRuntime.createEngine}. */
+  constructor(module: LuaWasm, options: EngineOptions = {}) {
+    const memoryMax = options.memoryMaxBytes ?? ENGINE_DEFAULTS.memoryMaxBytes;
+    this.#defaultBudget = options.defaultBudget ?? ENGINE_DEFAULTS.defaultBudget;
+    const readModule = options.readModule ?? (() => ({ error: 'modules are not available' }));
+    this.#engine = new LuaEngine(module, { openStandardLibs: false, enableProxy: false, injectObjects: false, traceAllocations: true });
+    for (const lib of SAFE_LIBS) this.#engine.global.loadLibrary(lib);
+    this.#engine.global.set('__hajime_host', {
+      node_max: options.maxReturnEntries ?? ENGINE_DEFAULTS.maxReturnEntries,
+      read_module: (name: unknown) => {
+        try {
+          return typeof name === 'string' ? readModule(name) : { error: 'module name must be a string' };
+        } catch (e) {
+          return { error: e instanceof Error ? e.message : 'module lookup failed' };
+        }
+      },
+    });
+    this.#runner = this.#engine.doStringSync(PRELUDE) as Runner;
+    this.#engine.global.setMemoryMax(memoryMax);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes of Lua heap in use. */
+  get memoryUsedBytes(): number {
+    return this.#closed ? 0 : this.#engine.global.getMemoryUsed();
+  }
+
+  /** Runs a script body (`chunk` is its name in error messages: `@match.lua` → `match.lua:12: ...`). */
+  exec(source: string, chunk: string, budget = this.#defaultBudget): LuaResult<unknown[]> {
+    return this.#run(() => this.#runner.exec(budget, source, chunk));
+  }
+
+  /** Calls the global function `name` with `args` (copied in); returns its results as plain data. `missing` when it is not a function. */
+  call(name: string, args: readonly unknown[], budget = this.#defaultBudget): LuaResult<unknown[]> {
+    return this.#run(() => this.#runner.call(budget, name, ...args));
+  }
+
+  /** The global `name` as plain data (a function or userdata in it is a failure). */
+  read(name: string): LuaResult<unknown> {
+    const r = this.#run(() => this.#runner.read(name));
+    return r.ok ? { ok: true, value: r.value[0] } : r;
+  }
+
+  /** The Lua type of the global `name` (`"nil"`, `"function"`, `"table"`, ...). */
+  typeOf(name: string): string {
+    if (this.#closed) return 'nil';
+    try {
+      return String(this.#runner.kind(name));
+    } catch {
+      return 'nil';
+    }
+  }
+
+  /** Sets a global (a host API table of functions, a constant). */
+  setGlobal(name: string, value: unknown): void {
+    if (!this.#closed) this.#engine.global.set(name, value);
+  }
+
+  /** Forgets every module `require` has loaded (on reload). */
+  clearRequireCache(): void {
+    if (!this.#closed) this.#runner.clear_require();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#engine.global.close();
+  }
+
+  #run(f: () => unknown): LuaResult<unknown[]> {
+    if (this.#closed) return failure('runtime_error', 'the engine is closed');
+    try {
+      return toResult(f());
+    } catch (e) {
+      return fromThrown(e);
+    }
+  }
+}
