@@ -1,0 +1,162 @@
+/**
+ * The bridge core shared by every Lua mode of one `createLuaModes`: one engine per match (created in
+ * `init`, or lazily on the first callback after a crash restart, closed in `dispose`), looked up by match
+ * id; every call under its callback's instruction budget; failures logged once per (script, callback)
+ * per window with file:line, never thrown.
+ */
+import type { LuaGame, LuaResult, ScriptEngine } from '@hajime/lua';
+import type { MatchApi } from '../match/behaviour.js';
+import { createGameApi } from './host-api.js';
+import type { LuaHostServices } from './host-services.js';
+import { OncePerWindow, PerSecond } from './limits.js';
+
+/** The Lua match callbacks. */
+export type LuaCallback = 'init' | 'join' | 'leave' | 'handle_input' | 'tick' | 'get_state' | 'vote_requested' | 'vote_resolved' | 'phases' | 'on_phase_started' | 'on_phase_ended';
+
+/** Instruction budgets per callback (a count hook; about 3 ns per instruction here). */
+export const LUA_CALLBACK_BUDGETS: Readonly<Record<LuaCallback, number>> = Object.freeze({
+  init: 50_000_000,
+  join: 5_000_000,
+  leave: 5_000_000,
+  handle_input: 2_000_000,
+  tick: 20_000_000,
+  get_state: 2_000_000,
+  vote_requested: 5_000_000,
+  vote_resolved: 5_000_000,
+  phases: 10_000_000,
+  on_phase_started: 5_000_000,
+  on_phase_ended: 5_000_000,
+});
+
+export type BridgeLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
+
+export interface BridgeOptions {
+  readonly budgets: Readonly<Record<LuaCallback, number>>;
+  readonly services: LuaHostServices;
+  readonly errorWindowMs: number;
+  readonly logPerMatchPerSecond: number;
+  readonly logPerNodePerSecond: number;
+  readonly log: BridgeLog;
+  readonly now: () => number;
+}
+
+interface Entry {
+  readonly engine: ScriptEngine;
+  readonly mode: string;
+  api: MatchApi | undefined;
+  readonly views: Map<string, unknown>;
+  shared: unknown;
+}
+
+export class LuaBridge {
+  readonly game: LuaGame;
+  readonly #o: BridgeOptions;
+  readonly #matches = new Map<string, Entry>();
+  readonly #errors: OncePerWindow;
+  readonly #nodeLog: PerSecond;
+
+  constructor(game: LuaGame, options: BridgeOptions) {
+    this.game = game;
+    this.#o = options;
+    this.#errors = new OncePerWindow(options.errorWindowMs);
+    this.#nodeLog = new PerSecond(options.logPerNodePerSecond);
+  }
+
+  /** Match ids with a live engine. */
+  get engines(): number {
+    return this.#matches.size;
+  }
+
+  /** The script of `mode` (relative path), for messages. */
+  scriptOf(mode: string): string {
+    return this.game.modes[mode]?.relFile ?? `${mode}.lua`;
+  }
+
+  /** A fresh engine for `matchId` (closing one it may have had). */
+  fresh(matchId: string, mode: string): Entry | undefined {
+    this.release(matchId);
+    return this.entry(matchId, mode);
+  }
+
+  /** The engine of `matchId`, created when missing (a crash restart); undefined when the script cannot run now. */
+  entry(matchId: string, mode: string): Entry | undefined {
+    const e = this.#matches.get(matchId);
+    if (e !== undefined) return e;
+    const holder: { entry?: Entry } = {};
+    const gameApi = createGameApi({
+      matchId,
+      mode,
+      current: () => holder.entry?.api,
+      services: this.#o.services,
+      matchLog: new PerSecond(this.#o.logPerMatchPerSecond),
+      nodeLog: this.#nodeLog,
+      now: this.#o.now,
+      report: (msg, fields) => this.#o.log('warn', msg, { match_id: matchId, mode, ...fields }),
+    });
+    let engine: ScriptEngine;
+    try {
+      engine = this.game.createEngine(mode, { game: gameApi });
+    } catch (err) {
+      this.#failure(matchId, mode, 'load', { ok: false, kind: 'runtime_error', message: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
+    const entry: Entry = { engine, mode, api: undefined, views: new Map(), shared: undefined };
+    holder.entry = entry;
+    this.#matches.set(matchId, entry);
+    return entry;
+  }
+
+  /** Closes the engine of `matchId`. */
+  release(matchId: string): void {
+    const e = this.#matches.get(matchId);
+    if (e === undefined) return;
+    this.#matches.delete(matchId);
+    this.game.releaseEngine(e.engine);
+  }
+
+  /** Whether the match's script defines `cb` now. */
+  defines(e: Entry, cb: LuaCallback): boolean {
+    return e.engine.typeOf(cb) === 'function';
+  }
+
+  /** Calls `cb` with `args` under its budget, with `api` as the match `game.*` acts on; failures are logged (rate limited). */
+  call(matchId: string, e: Entry, cb: LuaCallback, args: readonly unknown[], api: MatchApi | undefined): LuaResult<unknown[]> {
+    const before = e.api;
+    e.api = api;
+    try {
+      const r = e.engine.call(cb, args, this.#o.budgets[cb]);
+      if (!r.ok) this.#failure(matchId, e.mode, cb, r, api);
+      return r;
+    } finally {
+      e.api = before;
+    }
+  }
+
+  /** A failure the script made in `cb` (logged once per script+callback per window). */
+  fail(matchId: string, mode: string, cb: string, message: string, api?: MatchApi): void {
+    this.#failure(matchId, mode, cb, { ok: false, kind: 'runtime_error', message }, api);
+  }
+
+  views(e: Entry): Map<string, unknown> {
+    return e.views;
+  }
+
+  close(): void {
+    for (const id of [...this.#matches.keys()]) this.release(id);
+  }
+
+  #failure(matchId: string, mode: string, cb: string, r: { readonly ok?: false; readonly kind: string; readonly message: string; readonly where?: string }, api?: MatchApi): void {
+    const script = this.scriptOf(mode);
+    const suppressed = this.#errors.hit(`${script}\u0000${cb}`, this.#o.now());
+    if (suppressed === undefined) return;
+    const fields = {
+      callback: cb,
+      script: r.where ?? script,
+      reason_class: r.kind,
+      detail: r.message.slice(0, 500),
+      suppressed_since_last: suppressed,
+    };
+    if (api !== undefined) api.log('error', 'lua_callback_failed', fields);
+    else this.#o.log('error', 'lua_callback_failed', { match_id: matchId, mode, ...fields });
+  }
+}
