@@ -24,13 +24,21 @@ export interface EngineOptions {
   readonly memoryMaxBytes?: number;
   /** Instruction budget of a call when the call names none (default 10 000 000). */
   readonly defaultBudget?: number;
+  /** CPU time limit of a call when the call names none, ms (default 1000). */
+  readonly defaultTimeLimitMs?: number;
   /** Most table entries one call may return, all tables together (default 200 000). */
   readonly maxReturnEntries?: number;
   /** Resolves `require(name)` (default: every require fails with "modules are not available"). */
   readonly readModule?: (name: string) => ModuleSource;
 }
 
-export const ENGINE_DEFAULTS = Object.freeze({ memoryMaxBytes: 64 * 1024 * 1024, defaultBudget: 10_000_000, maxReturnEntries: 200_000 });
+/** Limits of one call: instructions (counted by a hook every 10 000) and CPU time (checked at the same points). */
+export interface CallLimits {
+  readonly instructions?: number;
+  readonly timeLimitMs?: number;
+}
+
+export const ENGINE_DEFAULTS = Object.freeze({ memoryMaxBytes: 64 * 1024 * 1024, defaultBudget: 10_000_000, defaultTimeLimitMs: 1000, maxReturnEntries: 200_000 });
 
 const BUDGET_MSG = '__hajime_budget_exceeded__';
 const SAFE_LIBS = [LuaLibraries.Base, LuaLibraries.Table, LuaLibraries.String, LuaLibraries.UTF8, LuaLibraries.Math, LuaLibraries.OS, LuaLibraries.Debug] as const;
@@ -73,12 +81,14 @@ export class ScriptEngine {
   readonly #engine: LuaEngine;
   readonly #runner: Runner;
   readonly #defaultBudget: number;
+  readonly #defaultMs: number;
   #closed = false;
 
   /** Use {@link LuaRuntime.createEngine}. */
   constructor(module: LuaWasm, options: EngineOptions = {}) {
     const memoryMax = options.memoryMaxBytes ?? ENGINE_DEFAULTS.memoryMaxBytes;
     this.#defaultBudget = options.defaultBudget ?? ENGINE_DEFAULTS.defaultBudget;
+    this.#defaultMs = options.defaultTimeLimitMs ?? ENGINE_DEFAULTS.defaultTimeLimitMs;
     const readModule = options.readModule ?? (() => ({ error: 'modules are not available' }));
     this.#engine = new LuaEngine(module, { openStandardLibs: false, enableProxy: false, injectObjects: false, traceAllocations: true });
     for (const lib of SAFE_LIBS) this.#engine.global.loadLibrary(lib);
@@ -106,13 +116,13 @@ export class ScriptEngine {
   }
 
   /** Runs a script body (`chunk` is its name in error messages: `@match.lua` → `match.lua:12: ...`). */
-  exec(source: string, chunk: string, budget = this.#defaultBudget): LuaResult<unknown[]> {
-    return this.#run(() => this.#runner.exec(budget, source, chunk));
+  exec(source: string, chunk: string, limits: CallLimits = {}): LuaResult<unknown[]> {
+    return this.#run(() => this.#runner.exec(limits.instructions ?? this.#defaultBudget, limits.timeLimitMs ?? this.#defaultMs, source, chunk));
   }
 
   /** Calls the global function `name` with `args` (copied in); returns its results as plain data. `missing` when it is not a function. */
-  call(name: string, args: readonly unknown[], budget = this.#defaultBudget): LuaResult<unknown[]> {
-    return this.#run(() => this.#runner.call(budget, name, ...args));
+  call(name: string, args: readonly unknown[], limits: CallLimits = {}): LuaResult<unknown[]> {
+    return this.#run(() => this.#runner.call(limits.instructions ?? this.#defaultBudget, limits.timeLimitMs ?? this.#defaultMs, name, ...args));
   }
 
   /** The global `name` as plain data (a function or userdata in it is a failure). */

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LuaLoadError, whereOf } from './errors.js';
-import type { EngineOptions, ScriptEngine } from './engine.js';
+import type { CallLimits, EngineOptions, ScriptEngine } from './engine.js';
 import { readModeGlobals, type ModeShape } from './mode-globals.js';
 import { moduleReader, relName, resolveInside } from './paths.js';
 import type { LuaRuntime } from './runtime.js';
@@ -42,15 +42,22 @@ export interface LoadOptions {
   readonly engine?: EngineOptions;
   /** Instruction budget of a script body (default 50 000 000). */
   readonly loadBudget?: number;
+  /** CPU time limit of a script body, ms (default 2000). */
+  readonly loadTimeLimitMs?: number;
   /** Globals set in every engine before its script body runs (the host API, or a stub of it). */
   readonly globals?: (mode: string) => Readonly<Record<string, unknown>>;
 }
 
-export const LOAD_DEFAULTS = Object.freeze({ loadBudget: 50_000_000 });
+export const LOAD_DEFAULTS = Object.freeze({ loadBudget: 50_000_000, loadTimeLimitMs: 2000 });
+
+/** The limits of a script body under `options`. */
+export function loadLimits(options: LoadOptions): CallLimits {
+  return { instructions: options.loadBudget ?? LOAD_DEFAULTS.loadBudget, timeLimitMs: options.loadTimeLimitMs ?? LOAD_DEFAULTS.loadTimeLimitMs };
+}
 
 /** Runs a script body in `engine`; throws `LUA_ERR_SCRIPT` with file and line on failure. */
-export function execOrThrow(engine: ScriptEngine, source: string, relFile: string, budget: number): unknown[] {
-  const r = engine.exec(source, '@' + relFile, budget);
+export function execOrThrow(engine: ScriptEngine, source: string, relFile: string, limits: CallLimits): unknown[] {
+  const r = engine.exec(source, '@' + relFile, limits);
   if (r.ok) return r.value;
   const where = r.where ?? whereOf(r.message);
   const line = where === undefined ? undefined : Number(where.slice(where.lastIndexOf(':') + 1));
@@ -71,7 +78,7 @@ export function loadModeScript(runtime: LuaRuntime, root: string, mode: string, 
   const source = readFileSync(file, 'utf8');
   const engine = engineFor(runtime, root, file, options, options.globals?.(mode) ?? {});
   try {
-    execOrThrow(engine, source, relFile, options.loadBudget ?? LOAD_DEFAULTS.loadBudget);
+    execOrThrow(engine, source, relFile, loadLimits(options));
     const shape = readModeGlobals(engine, relFile);
     if (shape.gameType === 'match') {
       for (const cb of REQUIRED_MATCH_CALLBACKS) {
@@ -89,7 +96,7 @@ export function readConfig(runtime: LuaRuntime, root: string, options: LoadOptio
   const file = resolveInside(root, 'config.lua');
   const engine = engineFor(runtime, root, file, options, {});
   try {
-    const out = execOrThrow(engine, readFileSync(file, 'utf8'), 'config.lua', options.loadBudget ?? LOAD_DEFAULTS.loadBudget);
+    const out = execOrThrow(engine, readFileSync(file, 'utf8'), 'config.lua', loadLimits(options));
     const t = out[0];
     if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new LuaLoadError('LUA_ERR_CONFIG', { file: 'config.lua' }, 'config.lua must return a table {mode_name = "path.lua", ...}');
     const modes: Record<string, string> = {};

@@ -6,13 +6,13 @@
 
 // runtime and engines
 export { LuaRuntime } from './runtime.js';
-export { ScriptEngine, ENGINE_DEFAULTS, type EngineOptions, type ModuleSource } from './engine.js';
+export { ScriptEngine, ENGINE_DEFAULTS, type CallLimits, type EngineOptions, type ModuleSource } from './engine.js';
 
 // errors and results
 export { LUA_ERRORS, LuaLoadError, isLuaLoadError, whereOf, type LuaErrorCode, type LuaFailure, type LuaFailureKind, type LuaResult, type LuaSuccess } from './errors.js';
 
 // game folders and mode globals
-export { loadGameFolder, loadModeScript, readConfig, REQUIRED_MATCH_CALLBACKS, OPTIONAL_MATCH_CALLBACKS, LOAD_DEFAULTS, type GameFolder, type LoadOptions, type ModeScript } from './game-folder.js';
+export { loadGameFolder, loadModeScript, readConfig, loadLimits, REQUIRED_MATCH_CALLBACKS, OPTIONAL_MATCH_CALLBACKS, LOAD_DEFAULTS, type GameFolder, type LoadOptions, type ModeScript } from './game-folder.js';
 export { validateModeGlobals, readModeGlobals, MODE_GLOBALS, type ModeShape, type BotsConfig } from './mode-globals.js';
 export { MODULE_NAME_RE, resolveInside, moduleReader } from './paths.js';
 

@@ -15,7 +15,7 @@
  */
 import { LuaLoadError, whereOf, type LuaFailure } from './errors.js';
 import type { ScriptEngine } from './engine.js';
-import { engineFor, execOrThrow, loadGameFolder, loadModeScript, readConfig, LOAD_DEFAULTS, type GameFolder, type LoadOptions, type ModeScript } from './game-folder.js';
+import { engineFor, execOrThrow, loadGameFolder, loadModeScript, readConfig, loadLimits, type GameFolder, type LoadOptions, type ModeScript } from './game-folder.js';
 import { LuaRuntime } from './runtime.js';
 import { FolderWatcher, type WatcherOptions } from './watcher.js';
 
@@ -94,7 +94,7 @@ export class LuaGame {
     if (script === undefined) throw new LuaLoadError('LUA_ERR_PATH', { mode }, `unknown Lua mode "${mode}"`);
     const engine = engineFor(this.runtime, this.root, script.file, this.#options, globals);
     try {
-      execOrThrow(engine, script.source, script.relFile, this.#options.loadBudget ?? LOAD_DEFAULTS.loadBudget);
+      execOrThrow(engine, script.source, script.relFile, loadLimits(this.#options));
     } catch (e) {
       engine.close();
       throw e;
@@ -191,7 +191,7 @@ export class LuaGame {
     let ok = 0;
     for (const engine of engines) {
       engine.clearRequireCache();
-      const r = engine.exec(next.source, '@' + next.relFile, this.#options.reloadBudget ?? LOAD_DEFAULTS.loadBudget);
+      const r = engine.exec(next.source, '@' + next.relFile, { ...loadLimits(this.#options), ...(this.#options.reloadBudget === undefined ? {} : { instructions: this.#options.reloadBudget }) });
       if (r.ok) ok += 1;
       else this.#failed(emit, next.relFile, new Error(failMessage(r)), m.mode);
     }

@@ -60,8 +60,8 @@ export function validateModeGlobals(file: string, g: Readonly<Record<string, unk
   const matchSize = posInt(file, 'match_size', g['match_size']);
   const maxPlayers = g['max_players'] === undefined ? matchSize : posInt(file, 'max_players', g['max_players']);
   const minPlayers = g['min_players'] === undefined ? matchSize : posInt(file, 'min_players', g['min_players']);
-  if (minPlayers > maxPlayers) throw bad(file, 'min_players', `at most max_players (${maxPlayers})`, minPlayers);
   if (maxPlayers < matchSize) throw bad(file, 'max_players', `at least match_size (${matchSize})`, maxPlayers);
+  if (minPlayers > maxPlayers) throw bad(file, 'min_players', `at most max_players (${maxPlayers})`, minPlayers);
   const strategy = oneOf(file, 'strategy', g['strategy'], ['fill', 'skill_based'] as const, 'fill');
   const gameType = oneOf(file, 'game_type', g['game_type'], ['match', 'world'] as const, 'match');
   const ss = g['state_strategy'];

@@ -18,17 +18,21 @@ local str_byte, pack = string.byte, table.pack
 local read_module = host.read_module
 local NODE_MAX, DEPTH_MAX, BUDGET_MSG = host.node_max, 64, "__hajime_budget_exceeded__"
 
--- budget: a count hook; past the budget every instruction raises, so a script catching the error with
--- pcall cannot keep running
-local overran, fires, where = false, 0, nil
+-- budget: a count hook every STEP instructions adds up the instructions and checks the CPU time (error
+-- unwinding costs time but few instructions); past the budget every instruction raises, so a script
+-- catching the error with pcall cannot keep running
+local clock = os.clock
+local overran, where, used, limit, secs, started, step = false, nil, 0, 0, 0, 0, 10000
 local function hook()
-  fires = fires + 1
-  if not overran then
-    overran = true
-    local info = getinfo(2, "Sl")
-    if info ~= nil then where = info.short_src .. ":" .. tostring(info.currentline) end
+  if overran then
+    sethook(hook, "", 1)
+    error(BUDGET_MSG, 0)
   end
-  if fires > 1 then sethook(hook, "", 1) end
+  used = used + step
+  if used < limit and clock() - started < secs then return end
+  overran = true
+  local info = getinfo(2, "Sl")
+  if info ~= nil then where = info.short_src .. ":" .. tostring(info.currentline) end
   error(BUDGET_MSG, 0)
 end
 
@@ -69,9 +73,11 @@ local function call_plain(f, ...)
   return r
 end
 
-local function protected(budget, f, ...)
-  overran, fires, where = false, 0, nil
-  sethook(hook, "", budget)
+local function protected(budget, ms, f, ...)
+  overran, where, used, limit, secs = false, nil, 0, budget, ms / 1000
+  step = budget < 10000 and budget or 10000
+  started = clock()
+  sethook(hook, "", step)
   local ok, r = xpcall(call_plain, describe, f, ...)
   sethook()
   if ok then
@@ -121,18 +127,18 @@ G.setmetatable = guarded_setmetatable
 raw_getmetatable("").__metatable = false
 
 local runner = {}
-function runner.call(budget, name, ...)
+function runner.call(budget, ms, name, ...)
   local f = rawget(G, name)
   if type(f) ~= "function" then return { ok = false, kind = "missing", message = "no function " .. tostring(name) } end
-  return protected(budget, f, ...)
+  return protected(budget, ms, f, ...)
 end
-function runner.exec(budget, source, chunk)
+function runner.exec(budget, ms, source, chunk)
   local fn, err = raw_load(source, chunk, "t", G)
   if fn == nil then return { ok = false, kind = "syntax_error", message = err } end
-  return protected(budget, fn)
+  return protected(budget, ms, fn)
 end
 function runner.read(name)
-  return protected(1000000, function() return rawget(G, name) end)
+  return protected(1000000, 1000, function() return rawget(G, name) end)
 end
 function runner.kind(name)
   return type(rawget(G, name))
