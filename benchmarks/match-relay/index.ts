@@ -101,7 +101,8 @@ function marginalKbPerClient(ms: readonly Measurement[]): number {
 }
 
 async function measure(kind: ServerKind, clients: number, z: Sizes, progress: (line: string) => void): Promise<Measurement> {
-  const server = await Child.start(`${kind} server`, SERVER_ENTRY, [kind], SERVER_FLAGS);
+  const extra = (process.env['MATCH_RELAY_SERVER_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const server = await Child.start(`${kind} server`, SERVER_ENTRY, [kind], [...SERVER_FLAGS, ...extra]);
   let load: Child | undefined;
   try {
     load = await Child.start('load generator', LOAD_ENTRY, []);
