@@ -38,8 +38,8 @@ function seqOf(payload: Record<string, unknown> | null | undefined, playerId: st
 }
 
 /**
- * A plain `ws` client with a JSON handshake: `steps` is called with each frame until it returns the
- * joined room and player id (or throws). After that frames are dropped unless recording.
+ * A plain `ws` client with a JSON handshake: it sends `opening`, then `step` is called with each frame
+ * until it returns the joined room and player id (or throws). After that frames are dropped unless recording.
  */
 function jsonClient(url: string, opening: string, step: (frame: Frame, ws: WebSocket) => { room: string; playerId: string } | undefined, stateType: string, inputType: string): Promise<RelayClient> {
   return new Promise((resolve, reject) => {

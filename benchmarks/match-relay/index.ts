@@ -17,9 +17,7 @@ import type { RunOptions, Scenario, ScenarioReport, Table, TargetCheck } from '.
 import { formatRate, formatRatio } from '../lib/table.js';
 import { Child } from './child.js';
 import { SERVER_KINDS, type Joined, type LoadWindow, type MemoryReading, type ServerKind, type ServerWindow } from './ipc.js';
-import type {} from './load-process.js'; // the child entries are only forked, never imported: this
 import { ROOM_SIZE, TICK_MS } from './relay-server.js';
-import type {} from './server-process.js'; // brings them into the build
 
 const SERVER_ENTRY = fileURLToPath(new URL('./server-process.js', import.meta.url));
 const LOAD_ENTRY = fileURLToPath(new URL('./load-process.js', import.meta.url));
