@@ -28,10 +28,26 @@ export const LUA_CALLBACK_BUDGETS: Readonly<Record<LuaCallback, number>> = Objec
   on_phase_ended: 5_000_000,
 });
 
+/** CPU time limits per callback, ms (asobi's per-callback budgets; `handle_input` bounded too). */
+export const LUA_CALLBACK_TIME_LIMITS_MS: Readonly<Record<LuaCallback, number>> = Object.freeze({
+  init: 1000,
+  join: 200,
+  leave: 200,
+  handle_input: 100,
+  tick: 500,
+  get_state: 100,
+  vote_requested: 200,
+  vote_resolved: 200,
+  phases: 1000,
+  on_phase_started: 200,
+  on_phase_ended: 200,
+});
+
 export type BridgeLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
 
 export interface BridgeOptions {
   readonly budgets: Readonly<Record<LuaCallback, number>>;
+  readonly timeLimitsMs: Readonly<Record<LuaCallback, number>>;
   readonly services: LuaHostServices;
   readonly errorWindowMs: number;
   readonly logPerMatchPerSecond: number;
@@ -124,7 +140,7 @@ export class LuaBridge {
     const before = e.api;
     e.api = api;
     try {
-      const r = e.engine.call(cb, args, this.#o.budgets[cb]);
+      const r = e.engine.call(cb, args, { instructions: this.#o.budgets[cb], timeLimitMs: this.#o.timeLimitsMs[cb] });
       if (!r.ok) this.#failure(matchId, e.mode, cb, r, api);
       return r;
     } finally {

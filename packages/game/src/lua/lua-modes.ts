@@ -16,7 +16,7 @@
  */
 import { LuaGame, type EngineOptions, type LuaGameEvent, type LuaRuntime, type ModeScript, type WatcherOptions } from '@hajime/lua';
 import type { ModeConfig } from '../modes.js';
-import { LUA_CALLBACK_BUDGETS, LuaBridge, type BridgeLog, type LuaCallback } from './bridge.js';
+import { LUA_CALLBACK_BUDGETS, LUA_CALLBACK_TIME_LIMITS_MS, LuaBridge, type BridgeLog, type LuaCallback } from './bridge.js';
 import type { LuaHostServices } from './host-services.js';
 import { luaBehaviour } from './lua-behaviour.js';
 
@@ -31,6 +31,8 @@ export interface LuaModesOptions {
   readonly engine?: Omit<EngineOptions, 'readModule'>;
   /** Instruction budgets per callback (defaults: {@link LUA_CALLBACK_BUDGETS}). */
   readonly budgets?: Partial<Record<LuaCallback, number>>;
+  /** CPU time limits per callback, ms (defaults: {@link LUA_CALLBACK_TIME_LIMITS_MS}). */
+  readonly timeLimitsMs?: Partial<Record<LuaCallback, number>>;
   /** Instruction budget of a script body at load and reload (default 50 000 000). */
   readonly loadBudget?: number;
   /** The services behind `game.bots/economy/leaderboard/notify/storage/chat` (default none: `not_available`). */
@@ -107,6 +109,7 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
   });
   const bridge = new LuaBridge(game, {
     budgets: { ...LUA_CALLBACK_BUDGETS, ...options.budgets },
+    timeLimitsMs: { ...LUA_CALLBACK_TIME_LIMITS_MS, ...options.timeLimitsMs },
     services: options.services ?? {},
     errorWindowMs: options.errorWindowMs ?? LUA_MODES_DEFAULTS.errorWindowMs,
     logPerMatchPerSecond: options.logPerMatchPerSecond ?? LUA_MODES_DEFAULTS.logPerMatchPerSecond,
