@@ -25,8 +25,14 @@ const MESSAGE_MAX_BYTES = 64 * 1024;
 const LEVELS = { debug: 'debug', info: 'info', warn: 'warn', warning: 'warn', error: 'error' } as const;
 
 function shape(sig: Sig): string {
-  const parts = sig.args.map(([n, t], i) => `${i >= (sig.optionalFrom ?? Infinity) ? '[' : ''}${n}: ${t === 'strings' ? '{string}' : t}${i >= (sig.optionalFrom ?? Infinity) ? ']' : ''}`);
-  return `expected game.${sig.name}(${parts.join(', ')})`;
+  const opt = sig.optionalFrom ?? sig.args.length;
+  const part = ([n, t]: readonly [string, ArgType]) => `${n}: ${t === 'strings' ? '{string}' : t}`;
+  const req = sig.args.slice(0, opt).map(part).join(', ');
+  const more = sig.args
+    .slice(opt)
+    .map((a) => `[${req === '' ? '' : ', '}${part(a)}]`)
+    .join('');
+  return `expected game.${sig.name}(${req}${more})`;
 }
 
 function typeOk(v: unknown, t: ArgType): boolean {
@@ -187,10 +193,10 @@ export function createGameApi(d: HostApiDeps): Record<string, unknown> {
       around: service('leaderboard', { name: 'leaderboard.around', args: [['board', 'string'], ['player_id', 'string'], ['n', 'number']] }, (l, b, p, k) => l.around(ctx, s(b), s(p), n(k))),
     },
     notify: service('notify', { name: 'notify', args: [['player_id', 'string'], ['type', 'string'], ['subject', 'string'], ['data', 'any']], optionalFrom: 3 }, (x, p, t, sub, data) =>
-      x.notify(ctx, s(p), s(t), s(sub), data),
+      data === undefined ? x.notify(ctx, s(p), s(t), s(sub)) : x.notify(ctx, s(p), s(t), s(sub), data),
     ),
     notify_many: service('notify', { name: 'notify_many', args: [['player_ids', 'strings'], ['type', 'string'], ['subject', 'string'], ['data', 'any']], optionalFrom: 3 }, (x, ids, t, sub, data) =>
-      x.notifyMany(ctx, Array.isArray(ids) ? (ids as string[]) : [], s(t), s(sub), data),
+      data === undefined ? x.notifyMany(ctx, Array.isArray(ids) ? (ids as string[]) : [], s(t), s(sub)) : x.notifyMany(ctx, Array.isArray(ids) ? (ids as string[]) : [], s(t), s(sub), data),
     ),
     storage: {
       get: service('storage', { name: 'storage.get', args: [['collection', 'string'], ['key', 'string']] }, (x, c, k) => x.get(ctx, s(c), s(k))),
