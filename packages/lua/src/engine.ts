@@ -38,6 +38,21 @@ export interface CallLimits {
   readonly timeLimitMs?: number;
 }
 
+/** Options of one call beyond its limits: resident slots (see {@link ScriptEngine.slot}). */
+export interface CallOptions extends CallLimits {
+  /** Store the first result (a table; nil leaves the slot as it was) in this slot, as a plain copy. */
+  readonly storeIn?: string;
+  /** Leave the first result out of the returned values (it was stored and is not needed in JS). */
+  readonly skipFirst?: boolean;
+  /** Hand slot arguments to the function as they are, not as copies (it must not change them). */
+  readonly shareSlots?: boolean;
+}
+
+/** An argument standing for a resident slot. */
+export interface SlotRef {
+  readonly __hajime_slot: string;
+}
+
 export const ENGINE_DEFAULTS = Object.freeze({ memoryMaxBytes: 64 * 1024 * 1024, defaultBudget: 10_000_000, defaultTimeLimitMs: 1000, maxReturnEntries: 200_000 });
 
 const BUDGET_MSG = '__hajime_budget_exceeded__';
@@ -50,8 +65,10 @@ interface Runner {
   read: Fn;
   kind: Fn;
   clear_require: Fn;
+  set_slot: Fn;
+  get_slot: Fn;
 }
-type RawResult = { ok: true; n: number; [i: string]: unknown } | { ok: false; kind: LuaFailureKind; message: unknown; where?: unknown };
+type RawResult = { ok: false; kind: LuaFailureKind; message: unknown; where?: unknown };
 
 function failure(kind: LuaFailureKind, message: string, where?: string): LuaFailure {
   const w = where ?? whereOf(message);
@@ -66,13 +83,13 @@ function fromThrown(e: unknown): LuaFailure {
 }
 
 function toResult(raw: unknown): LuaResult<unknown[]> {
-  if (typeof raw !== 'object' || raw === null) return failure('runtime_error', 'the runner returned no result');
-  const r = raw as RawResult;
-  if (r.ok) {
-    const out: unknown[] = [];
-    for (let i = 1; i <= r.n; i++) out.push(r[String(i)]);
+  if (typeof raw === 'string') {
+    const out = JSON.parse(raw) as unknown[];
+    for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = undefined;
     return { ok: true, value: out };
   }
+  if (typeof raw !== 'object' || raw === null) return failure('runtime_error', 'the runner returned no result');
+  const r = raw as RawResult;
   const message = typeof r.message === 'string' ? r.message : 'error';
   return failure(r.kind, message, typeof r.where === 'string' ? r.where : undefined);
 }
@@ -121,8 +138,31 @@ export class ScriptEngine {
   }
 
   /** Calls the global function `name` with `args` (copied in); returns its results as plain data. `missing` when it is not a function. */
-  call(name: string, args: readonly unknown[], limits: CallLimits = {}): LuaResult<unknown[]> {
-    return this.#run(() => this.#runner.call(limits.instructions ?? this.#defaultBudget, limits.timeLimitMs ?? this.#defaultMs, name, ...args));
+  call(name: string, args: readonly unknown[], options: CallOptions = {}): LuaResult<unknown[]> {
+    const opts = options.storeIn === undefined && options.skipFirst !== true && options.shareSlots !== true ? undefined : { store: options.storeIn, skip: options.skipFirst === true, share: options.shareSlots === true };
+    return this.#run(() => this.#runner.call(options.instructions ?? this.#defaultBudget, options.timeLimitMs ?? this.#defaultMs, opts, name, ...args));
+  }
+
+  /** An argument that stands for the resident slot `name` (the function gets a copy of its value). */
+  static slot(name: string): SlotRef {
+    return { __hajime_slot: name };
+  }
+
+  /** Puts `value` (copied into Lua) in the resident slot `name`. */
+  setSlot(name: string, value: unknown): LuaResult<void> {
+    if (this.#closed) return failure('runtime_error', 'the engine is closed');
+    try {
+      this.#runner.set_slot(name, value);
+      return { ok: true, value: undefined };
+    } catch (e) {
+      return fromThrown(e);
+    }
+  }
+
+  /** The value of the resident slot `name`, as plain data. */
+  getSlot(name: string): LuaResult<unknown> {
+    const r = this.#run(() => this.#runner.get_slot(name));
+    return r.ok ? { ok: true, value: r.value[0] } : r;
   }
 
   /** The global `name` as plain data (a function or userdata in it is a failure). */

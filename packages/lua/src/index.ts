@@ -6,7 +6,7 @@
 
 // runtime and engines
 export { LuaRuntime } from './runtime.js';
-export { ScriptEngine, ENGINE_DEFAULTS, type CallLimits, type EngineOptions, type ModuleSource } from './engine.js';
+export { ScriptEngine, ENGINE_DEFAULTS, type CallLimits, type CallOptions, type SlotRef, type EngineOptions, type ModuleSource } from './engine.js';
 
 // errors and results
 export { LUA_ERRORS, LuaLoadError, isLuaLoadError, whereOf, type LuaErrorCode, type LuaFailure, type LuaFailureKind, type LuaResult, type LuaSuccess } from './errors.js';

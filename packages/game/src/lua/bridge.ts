@@ -4,7 +4,7 @@
  * id; every call under its callback's instruction budget; failures logged once per (script, callback)
  * per window with file:line, never thrown.
  */
-import type { LuaGame, LuaResult, ScriptEngine } from '@hajime/lua';
+import { ScriptEngine, type CallOptions, type LuaGame, type LuaResult } from '@hajime/lua';
 import type { MatchApi } from '../match/behaviour.js';
 import { createGameApi } from './host-api.js';
 import type { LuaHostServices } from './host-services.js';
@@ -56,12 +56,22 @@ export interface BridgeOptions {
   readonly now: () => number;
 }
 
-interface Entry {
+/** The resident game state of a match engine. */
+export const STATE_SLOT = 'state';
+const STATE_REF = ScriptEngine.slot(STATE_SLOT);
+
+export interface Entry {
   readonly engine: ScriptEngine;
   readonly mode: string;
   api: MatchApi | undefined;
   readonly views: Map<string, unknown>;
   shared: unknown;
+  /**
+   * The JS state last handed to the match server. The Lua side keeps the state resident; a callback
+   * given this very object uses the resident copy, any other object (a snapshot after a restart) is
+   * copied in first.
+   */
+  lastJs: unknown;
 }
 
 export class LuaBridge {
@@ -116,7 +126,7 @@ export class LuaBridge {
       this.#failure(matchId, mode, 'load', { ok: false, kind: 'runtime_error', message: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
-    const entry: Entry = { engine, mode, api: undefined, views: new Map(), shared: undefined };
+    const entry: Entry = { engine, mode, api: undefined, views: new Map(), shared: undefined, lastJs: undefined };
     holder.entry = entry;
     this.#matches.set(matchId, entry);
     return entry;
@@ -135,12 +145,30 @@ export class LuaBridge {
     return e.engine.typeOf(cb) === 'function';
   }
 
+  /** The argument standing for `state`: the resident state, synced first when `state` is not the one last handed out. */
+  stateArg(e: Entry, state: unknown): unknown {
+    if (state !== e.lastJs) {
+      const r = e.engine.setSlot(STATE_SLOT, typeof state === 'object' && state !== null ? state : {});
+      if (!r.ok) return state;
+      e.lastJs = state;
+    }
+    return STATE_REF;
+  }
+
+  /** The resident state as JS data (remembered as the last handed out); `fallback` if it cannot be read. */
+  materialize(e: Entry, fallback: unknown): unknown {
+    const r = e.engine.getSlot(STATE_SLOT);
+    if (!r.ok || typeof r.value !== 'object' || r.value === null) return fallback;
+    e.lastJs = r.value;
+    return r.value;
+  }
+
   /** Calls `cb` with `args` under its budget, with `api` as the match `game.*` acts on; failures are logged (rate limited). */
-  call(matchId: string, e: Entry, cb: LuaCallback, args: readonly unknown[], api: MatchApi | undefined): LuaResult<unknown[]> {
+  call(matchId: string, e: Entry, cb: LuaCallback, args: readonly unknown[], api: MatchApi | undefined, options: Omit<CallOptions, 'instructions' | 'timeLimitMs'> = {}): LuaResult<unknown[]> {
     const before = e.api;
     e.api = api;
     try {
-      const r = e.engine.call(cb, args, { instructions: this.#o.budgets[cb], timeLimitMs: this.#o.timeLimitsMs[cb] });
+      const r = e.engine.call(cb, args, { ...options, instructions: this.#o.budgets[cb], timeLimitMs: this.#o.timeLimitsMs[cb] });
       if (!r.ok) this.#failure(matchId, e.mode, cb, r, api);
       return r;
     } finally {

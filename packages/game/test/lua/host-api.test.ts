@@ -32,7 +32,8 @@ async function caller(t: { teardown(fn: () => void): void }, services?: LuaHostS
   const api = fakeApi('m1', [P1, P2]);
   const s0 = (await b.init({ match_id: 'm1', mode: 'default' }, api)) as Record<string, unknown>;
   const call = async (name: string, ...args: unknown[]): Promise<unknown> => {
-    const r = (await b.handleInput(P1, { call: name, args, n: args.length }, s0, api)) as Record<string, unknown>;
+    const s1 = (await b.handleInput(P1, { call: name, args, n: args.length }, s0, api)) as Record<string, unknown>;
+    const r = (await b.tick!(s1, api)) as Record<string, unknown>;
     return r['result'];
   };
   return { call, api, logs };

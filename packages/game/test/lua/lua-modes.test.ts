@@ -139,5 +139,5 @@ t.test('Lua behaviour: results map to refuse / finished / rejectInput', async (t
   const fin = await b.tick!(moved, api);
   t.ok(isFinished(fin));
   t.same(isFinished(fin) ? fin.result : undefined, { winners: [P1] });
-  t.same(b.getState!(P1, moved, api), { me: 11, ticks: 0, speed: 1 });
+  t.same(b.getState!(P1, isFinished(fin) ? fin.state : moved, api), { me: 11, ticks: 1, speed: 1 });
 });

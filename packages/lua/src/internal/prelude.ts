@@ -13,8 +13,9 @@ local host = G.__hajime_host
 G.__hajime_host = nil
 local sethook, getinfo = debug.sethook, debug.getinfo
 local type, next, rawget, rawset, select, xpcall, error, tostring = type, next, rawget, rawset, select, xpcall, error, tostring
-local raw_load, raw_setmetatable, raw_getmetatable = load, setmetatable, getmetatable
-local str_byte, pack = string.byte, table.pack
+local raw_load, raw_setmetatable, raw_getmetatable, gc = load, setmetatable, getmetatable, collectgarbage
+local str_byte, str_format, str_gsub, pack, unpack, concat = string.byte, string.format, string.gsub, table.pack, table.unpack, table.concat
+local math_type, rawlen = math.type, rawlen
 local read_module = host.read_module
 local NODE_MAX, DEPTH_MAX, BUDGET_MSG = host.node_max, 64, "__hajime_budget_exceeded__"
 
@@ -66,26 +67,112 @@ local function plain(v, depth)
   return out
 end
 
-local function call_plain(f, ...)
-  local r = pack(f(...))
-  nodes = 0
-  for i = 1, r.n do r[i] = plain(r[i], 1) end
-  return r
+-- results cross to the host as one JSON string (far cheaper than a value-by-value copy): arrays are
+-- tables with keys exactly 1..n, anything else with entries an object (number keys as strings)
+local ESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
+local function esc_char(c) return ESC[c] or str_format("\\u%04x", str_byte(c)) end
+local function enc_str(v) return '"' .. (str_gsub(v, '[%c"\\]', esc_char)) .. '"' end
+local function enc_num(v)
+  if math_type(v) == "integer" then return str_format("%d", v) end
+  if v ~= v or v == 1/0 or v == -1/0 then return "null" end
+  return str_format("%.17g", v)
+end
+local enc
+enc = function(v, depth, buf, n)
+  local t = type(v)
+  if t == "string" then n = n + 1 buf[n] = enc_str(v) return n end
+  if t == "number" then n = n + 1 buf[n] = enc_num(v) return n end
+  if t == "boolean" then n = n + 1 buf[n] = v and "true" or "false" return n end
+  if t == "nil" then n = n + 1 buf[n] = "null" return n end
+  if t ~= "table" then error("a " .. t .. " value cannot be handed to the host (plain data only)", 0) end
+  if depth > DEPTH_MAX then error("table nested deeper than " .. DEPTH_MAX .. " levels (or a cycle)", 0) end
+  local count = 0
+  for _ in next, v do count = count + 1 end
+  nodes = nodes + count
+  if nodes > NODE_MAX then error("returned data too large (over " .. NODE_MAX .. " table entries)", 0) end
+  if count > 0 and rawlen(v) == count then
+    local start, ok = n, true
+    n = n + 1 buf[n] = "["
+    for i = 1, count do
+      local x = rawget(v, i)
+      if x == nil then ok = false break end
+      if i > 1 then n = n + 1 buf[n] = "," end
+      n = enc(x, depth + 1, buf, n)
+    end
+    if ok then n = n + 1 buf[n] = "]" return n end
+    for i = n, start + 1, -1 do buf[i] = nil end
+    n = start
+  end
+  n = n + 1 buf[n] = "{"
+  local first = true
+  for k, x in next, v do
+    local kt = type(k)
+    if kt == "string" then k = enc_str(k)
+    elseif kt == "number" then k = '"' .. enc_num(k) .. '"'
+    else error("a table key of type " .. kt .. " cannot be handed to the host", 0) end
+    if not first then n = n + 1 buf[n] = "," end
+    first = false
+    n = n + 1 buf[n] = k
+    n = n + 1 buf[n] = ":"
+    n = enc(x, depth + 1, buf, n)
+  end
+  n = n + 1 buf[n] = "}"
+  return n
 end
 
-local function protected(budget, ms, f, ...)
+local function encode_results(r, skip1)
+  nodes = 0
+  local buf, n = { "[" }, 1
+  for i = 1, r.n do
+    if i > 1 then n = n + 1 buf[n] = "," end
+    if i == 1 and skip1 then n = n + 1 buf[n] = "null" else n = enc(r[i], 1, buf, n) end
+  end
+  n = n + 1 buf[n] = "]"
+  return concat(buf, "", 1, n)
+end
+
+-- resident values ("slots"): the host names one in an argument ({__hajime_slot = name}) instead of
+-- sending it, and may store a call's first result into one
+local slots = {}
+local SLOT = "__hajime_slot"
+
+-- opts: nil, or { store = slot name, skip = true (leave result 1 out), share = true (no copy of slot args) }
+local function invoke(f, opts, a)
+  local share = opts ~= nil and opts.share
+  for i = 1, a.n do
+    local x = a[i]
+    if type(x) == "table" then
+      local name = rawget(x, SLOT)
+      if name ~= nil then
+        if share then a[i] = slots[name] else nodes = 0 a[i] = plain(slots[name], 1) end
+      end
+    end
+  end
+  local r = pack(f(unpack(a, 1, a.n)))
+  local store = opts ~= nil and opts.store or nil
+  if store ~= nil and r[1] ~= nil then
+    if type(r[1]) ~= "table" then error("must return the state table (got " .. type(r[1]) .. ")", 0) end
+    nodes = 0
+    r[1] = plain(r[1], 1)
+  end
+  local out = encode_results(r, opts ~= nil and opts.skip)
+  if store ~= nil and r[1] ~= nil then slots[store] = r[1] end
+  return out
+end
+
+local function protected(budget, ms, f, opts, ...)
   overran, where, used, limit, secs = false, nil, 0, budget, ms / 1000
   step = budget < 10000 and budget or 10000
   started = clock()
   sethook(hook, "", step)
-  local ok, r = xpcall(call_plain, describe, f, ...)
+  local ok, r = xpcall(invoke, describe, f, opts, pack(...))
   sethook()
-  if ok then
-    r.ok = true
-    return r
-  end
+  if ok then return r end
   if overran then return { ok = false, kind = "timeout", message = "instruction budget exceeded", where = where } end
-  if r == "not enough memory" then return { ok = false, kind = "memory", message = r } end
+  if r == "not enough memory" then
+    gc("collect") -- free what the failed call left behind now, not at the next allocation
+    return { ok = false, kind = "memory", message = r }
+  end
   return { ok = false, kind = "runtime_error", message = r }
 end
 
@@ -127,18 +214,24 @@ G.setmetatable = guarded_setmetatable
 raw_getmetatable("").__metatable = false
 
 local runner = {}
-function runner.call(budget, ms, name, ...)
+function runner.call(budget, ms, opts, name, ...)
   local f = rawget(G, name)
   if type(f) ~= "function" then return { ok = false, kind = "missing", message = "no function " .. tostring(name) } end
-  return protected(budget, ms, f, ...)
+  return protected(budget, ms, f, opts, ...)
 end
 function runner.exec(budget, ms, source, chunk)
   local fn, err = raw_load(source, chunk, "t", G)
   if fn == nil then return { ok = false, kind = "syntax_error", message = err } end
-  return protected(budget, ms, fn)
+  return protected(budget, ms, fn, nil)
 end
 function runner.read(name)
-  return protected(1000000, 1000, function() return rawget(G, name) end)
+  return protected(1000000, 1000, function() return rawget(G, name) end, nil)
+end
+function runner.set_slot(name, value)
+  slots[name] = value
+end
+function runner.get_slot(name)
+  return protected(10000000, 1000, function() return slots[name] end, { share = true })
 end
 function runner.kind(name)
   return type(rawget(G, name))
