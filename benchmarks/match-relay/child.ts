@@ -9,6 +9,18 @@ import type { Hello, Reply } from './ipc.js';
 const START_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 180_000;
 
+/**
+ * The environment without what instruments Node processes (`NODE_OPTIONS` preloads and `NODE_V8_COVERAGE`,
+ * which a test runner sets): under them a server's memory behaves differently (its RSS fell by tens of MB
+ * during the run under tap), and a benchmark measures the server, not the instrumentation.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['NODE_OPTIONS'];
+  delete env['NODE_V8_COVERAGE'];
+  return env;
+}
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 export class Child {
@@ -44,7 +56,7 @@ export class Child {
 
   /** Forks `entry` with `args` and resolves once it says hello. */
   static start(name: string, entry: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<Child> {
-    const child = fork(entry, [...args], { execArgv: ['--expose-gc', '--enable-source-maps', ...nodeFlags], stdio: ['ignore', 2, 2, 'ipc'] });
+    const child = fork(entry, [...args], { execArgv: ['--expose-gc', '--enable-source-maps', ...nodeFlags], env: cleanEnv(), stdio: ['ignore', 2, 2, 'ipc'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
