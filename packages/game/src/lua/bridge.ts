@@ -158,7 +158,12 @@ export class LuaBridge {
   /** The resident state as JS data (remembered as the last handed out); `fallback` if it cannot be read. */
   materialize(e: Entry, fallback: unknown): unknown {
     const r = e.engine.getSlot(STATE_SLOT);
-    if (!r.ok || typeof r.value !== 'object' || r.value === null) return fallback;
+    if (!r.ok || typeof r.value !== 'object' || r.value === null) {
+      // the resident state cannot be handed over (a callback stored a function in it...): back to the last good one
+      e.engine.setSlot(STATE_SLOT, typeof fallback === 'object' && fallback !== null ? fallback : {});
+      e.lastJs = fallback;
+      return fallback;
+    }
     e.lastJs = r.value;
     return r.value;
   }

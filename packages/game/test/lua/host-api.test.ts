@@ -26,7 +26,7 @@ function get_state(id, s) return s end
 async function caller(t: { teardown(fn: () => void): void }, services?: LuaHostServices, extra: Parameters<typeof createLuaModes>[1] = {}) {
   const g = tempGame(t, { 'match.lua': CALLER });
   const logs: unknown[][] = [];
-  const lua = await createLuaModes(g.dir, { reload: false, log: (...a) => void logs.push(a), ...(services === undefined ? {} : { services }), ...extra });
+  const lua = await createLuaModes(g.dir, { reload: false, now: () => 5_000, log: (...a) => void logs.push(a), ...(services === undefined ? {} : { services }), ...extra });
   t.teardown(() => lua.close());
   const b = lua.modes['default']!.behaviour as MatchBehaviour<Record<string, unknown>, unknown>;
   const api = fakeApi('m1', [P1, P2]);

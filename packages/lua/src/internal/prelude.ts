@@ -62,9 +62,25 @@ local function plain(v, depth)
     if nodes > NODE_MAX then error("returned data too large (over " .. NODE_MAX .. " table entries)", 0) end
     local kt = type(k)
     if kt ~= "string" and kt ~= "number" then error("a table key of type " .. kt .. " cannot be handed to the host", 0) end
-    out[k] = plain(x, depth + 1)
+    if type(x) == "table" then x = plain(x, depth + 1)
+    elseif type(x) == "function" or type(x) == "userdata" or type(x) == "thread" then error("a " .. type(x) .. " value cannot be handed to the host (plain data only)", 0) end
+    out[k] = x
   end
   return out
+end
+
+-- plain() without the copy: checks a table the host will keep
+local function check(v, depth)
+  if depth > DEPTH_MAX then error("table nested deeper than " .. DEPTH_MAX .. " levels (or a cycle)", 0) end
+  for k, x in next, v do
+    nodes = nodes + 1
+    if nodes > NODE_MAX then error("returned data too large (over " .. NODE_MAX .. " table entries)", 0) end
+    local kt, xt = type(k), type(x)
+    if kt ~= "string" and kt ~= "number" then error("a table key of type " .. kt .. " cannot be handed to the host", 0) end
+    if xt == "table" then
+      check(x, depth + 1)
+    elseif xt == "function" or xt == "userdata" or xt == "thread" then error("a " .. xt .. " value cannot be handed to the host (plain data only)", 0) end
+  end
 end
 
 -- results cross to the host as one JSON string (far cheaper than a value-by-value copy): arrays are
@@ -72,8 +88,16 @@ end
 local ESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
 local function esc_char(c) return ESC[c] or str_format("\\u%04x", str_byte(c)) end
 local function enc_str(v) return '"' .. (str_gsub(v, '[%c"\\]', esc_char)) .. '"' end
+-- number formatting is slow in the WebAssembly C library: small integers come from a lazily filled cache
+local INTS = {}
 local function enc_num(v)
-  if math_type(v) == "integer" then return str_format("%d", v) end
+  if math_type(v) == "integer" then
+    local c = INTS[v]
+    if c ~= nil then return c end
+    c = str_format("%d", v)
+    if v >= -1024 and v <= 16384 then INTS[v] = c end
+    return c
+  end
   if v ~= v or v == 1/0 or v == -1/0 then return "null" end
   return str_format("%.17g", v)
 end
@@ -137,23 +161,39 @@ local slots = {}
 local SLOT = "__hajime_slot"
 
 -- opts: nil, or { store = slot name, skip = true (leave result 1 out), share = true (no copy of slot args) }
+-- the hook runs only around the script's function: copies and encoding are bounded by NODE_MAX instead
 local function invoke(f, opts, a)
   local share = opts ~= nil and opts.share
+  local copy1, copy2
   for i = 1, a.n do
     local x = a[i]
     if type(x) == "table" then
       local name = rawget(x, SLOT)
       if name ~= nil then
-        if share then a[i] = slots[name] else nodes = 0 a[i] = plain(slots[name], 1) end
+        if share then a[i] = slots[name] else
+          nodes = 0
+          a[i] = plain(slots[name], 1)
+          if copy1 == nil then copy1 = a[i] else copy2 = a[i] end
+        end
       end
     end
   end
+  started = clock()
+  sethook(hook, "", step)
   local r = pack(f(unpack(a, 1, a.n)))
+  sethook()
+  if overran then error(BUDGET_MSG, 0) end
   local store = opts ~= nil and opts.store or nil
   if store ~= nil and r[1] ~= nil then
     if type(r[1]) ~= "table" then error("must return the state table (got " .. type(r[1]) .. ")", 0) end
+    -- the copy it was given (changed in place): nobody else holds it, so it is checked and stored as it
+    -- is (raw access only: metatables are never consulted); anything else is copied, which checks it too
     nodes = 0
-    r[1] = plain(r[1], 1)
+    if r[1] == copy1 or r[1] == copy2 then
+      check(r[1], 1)
+    else
+      r[1] = plain(r[1], 1)
+    end
   end
   local out = encode_results(r, opts ~= nil and opts.skip)
   if store ~= nil and r[1] ~= nil then slots[store] = r[1] end
@@ -163,8 +203,6 @@ end
 local function protected(budget, ms, f, opts, ...)
   overran, where, used, limit, secs = false, nil, 0, budget, ms / 1000
   step = budget < 10000 and budget or 10000
-  started = clock()
-  sethook(hook, "", step)
   local ok, r = xpcall(invoke, describe, f, opts, pack(...))
   sethook()
   if ok then return r end
