@@ -119,7 +119,8 @@ export class ScriptEngine {
         }
       },
     });
-    this.#runner = this.#engine.doStringSync(PRELUDE) as Runner;
+    this.#engine.global.loadString(PRELUDE, '=hajime');
+    this.#runner = this.#engine.global.runSync()[0] as Runner;
     this.#engine.global.setMemoryMax(memoryMax);
   }
 

@@ -144,3 +144,24 @@ t.test('ScriptEngine: read, typeOf, setGlobal', async (t) => {
   t.same(e.call('f', []), { ok: true, value: [9] });
   t.ok(e.memoryUsedBytes > 0);
 });
+
+t.test('ScriptEngine sandbox: costly patterns fail before they run; ordinary ones work', async (t) => {
+  const e = engine(`
+    function evil(n) return string.find(string.rep("a", n), ".-.-.-.-.-.-.-.-b") end
+    function evil_method(n) local s = string.rep("a", n) local r = s:match("(.-)(.-)(.-)(.-)(.-)(.-)b") return r end
+    function trim(s) return (string.match(s, "^%s*(.-)%s*$")) end
+    function words(s) local n = 0 for _ in string.gmatch(s, "%a+") do n = n + 1 end return n end
+    function squeeze(s) return (string.gsub(s, "%s+", " ")) end
+    function plain(s) return string.find(s, ".-.-.-", 1, true) end
+  `);
+  for (const name of ['evil', 'evil_method']) {
+    const t0 = performance.now();
+    t.equal(failed(e.call(name, [60])).kind, 'runtime_error', `${name}: refused`);
+    t.ok(performance.now() - t0 < 1000, `${name}: at once`);
+  }
+  t.same(e.call('evil', [3]), { ok: true, value: [undefined] }, 'a tiny subject is fine');
+  t.same(e.call('trim', ['   hello  ']), { ok: true, value: ['hello'] });
+  t.same(e.call('words', ['the quick brown fox '.repeat(500)]), { ok: true, value: [2000] });
+  t.same(e.call('squeeze', ['a  b   c']), { ok: true, value: ['a b c'] });
+  t.same(e.call('plain', ['x.-.-.-y']), { ok: true, value: [2, 7] }, 'plain finds are not patterns');
+});

@@ -242,6 +242,89 @@ local function guarded_setmetatable(t, mt)
   return raw_setmetatable(t, mt)
 end
 
+-- Lua patterns backtrack in C, where the count hook never runs: ("a"):rep(50):find(".-.-.-.-.-.-.-.-b")
+-- takes minutes. Before a match, the work is bounded from the pattern's shape: every quantifier with
+-- more pattern after it multiplies the steps by up to the subject's length (one more factor when the
+-- pattern is not anchored); a match whose bound passes PATTERN_STEPS_MAX fails instead of running.
+local PATTERN_STEPS_MAX = 1e8
+local str_len, str_sub, math_log = string.len, string.sub, math.log
+local raw_find, raw_match, raw_gmatch, raw_gsub = string.find, string.match, string.gmatch, string.gsub
+local exponents = {}
+local function pattern_exponent(p)
+  local e = exponents[p]
+  if e ~= nil then return e end
+  local n, i, q, last_q = str_len(p), 1, 0, 0
+  local anchored = str_byte(p, 1) == 94 -- ^
+  if anchored then i = 2 end
+  while i <= n do
+    local c = str_byte(p, i)
+    if c == 37 then -- %
+      local d = str_byte(p, i + 1)
+      if d == 98 then i = i + 4 -- %bxy
+      elseif d == 102 then -- %f[set]
+        i = i + 2
+        if str_byte(p, i) == 91 then
+          i = i + 1
+          if str_byte(p, i) == 94 then i = i + 1 end
+          if str_byte(p, i) == 93 then i = i + 1 end
+          while i <= n and str_byte(p, i) ~= 93 do if str_byte(p, i) == 37 then i = i + 1 end i = i + 1 end
+          i = i + 1
+        end
+      else i = i + 2 end
+    elseif c == 91 then -- [set]
+      i = i + 1
+      if str_byte(p, i) == 94 then i = i + 1 end
+      if str_byte(p, i) == 93 then i = i + 1 end
+      while i <= n and str_byte(p, i) ~= 93 do if str_byte(p, i) == 37 then i = i + 1 end i = i + 1 end
+      i = i + 1
+    elseif c == 40 or c == 41 then i = i + 1 -- captures
+    else i = i + 1 end
+    local qc = str_byte(p, i)
+    if qc == 42 or qc == 43 or qc == 45 then -- * + -
+      q = q + 1
+      last_q = i
+      i = i + 1
+    elseif qc == 63 then i = i + 1 end -- ?
+  end
+  -- a quantifier with nothing but ")" or "$" after it does not backtrack
+  if last_q > 0 then
+    local rest = str_sub(p, last_q + 1)
+    if raw_find(rest, "^[%)]*%$?$") then q = q - 1 end
+  end
+  if not anchored then q = q + 1 end
+  exponents[p] = q
+  return q
+end
+local function check_pattern(fname, s, p, init)
+  if type(s) ~= "string" and type(s) ~= "number" then return end
+  if type(p) ~= "string" then return end
+  local n = str_len(s)
+  if type(init) == "number" then
+    if init < 0 then n = -init elseif init > 1 then n = n - init + 1 end
+  end
+  if n < 2 then return end
+  local e = pattern_exponent(p)
+  if e >= 2 and e * math_log(n, 10) > 8 then
+    error(fname .. ": pattern too costly for a subject of " .. n .. " bytes (backtracking bound n^" .. e .. ")", 3)
+  end
+end
+G.string.find = function(s, p, init, plain)
+  if not plain then check_pattern("string.find", s, p, init) end
+  return raw_find(s, p, init, plain)
+end
+G.string.match = function(s, p, init)
+  check_pattern("string.match", s, p, init)
+  return raw_match(s, p, init)
+end
+G.string.gmatch = function(s, p, init)
+  check_pattern("string.gmatch", s, p, init)
+  return raw_gmatch(s, p, init)
+end
+G.string.gsub = function(s, p, r, n)
+  check_pattern("string.gsub", s, p, nil)
+  return raw_gsub(s, p, r, n)
+end
+
 local os_keep = { clock = os.clock, time = os.time, date = os.date, difftime = os.difftime }
 G.os = os_keep
 G.io, G.package, G.debug, G.dofile, G.loadfile, G.collectgarbage, G.print, G.loadstring, G.coroutine = nil, nil, nil, nil, nil, nil, nil, nil, nil
@@ -249,7 +332,9 @@ G.string.dump = nil
 G.load = sandboxed_load
 G.require = sandboxed_require
 G.setmetatable = guarded_setmetatable
-raw_getmetatable("").__metatable = false
+local string_mt = raw_getmetatable("")
+string_mt.__index = G.string -- method calls ("x"):find(...) go through the guarded functions too
+string_mt.__metatable = false
 
 local runner = {}
 function runner.call(budget, ms, opts, name, ...)
