@@ -27,7 +27,7 @@ t.test('createLuaModes: a broken script fails with file:line', async (t) => {
 });
 
 t.test('Lua match end to end: join, refuse, inputs, ticks, per-player state, finish with _result', async (t) => {
-  const { h } = await luaHarness(t, { 'match.lua': RACE });
+  const { h, lua } = await luaHarness(t, { 'match.lua': RACE });
   const a = h.session(P1);
   const b = h.session(P2);
   const c = h.session(P3);
@@ -59,6 +59,7 @@ t.test('Lua match end to end: join, refuse, inputs, ticks, per-player state, fin
   t.same(a.of('match.finished'), [{ match_id: j1.match_id, result: { winners: [P1] } }], 'tick setting _finished/_result ends the match');
   t.equal(h.records.finished.length, 1);
   t.equal(h.matches.count, 0);
+  t.equal(lua.engines, 0, 'the finished match released its engine');
 });
 
 t.test('Lua match: handle_input errors reject the input with module.error in dev mode; the state is kept', async (t) => {
