@@ -48,7 +48,9 @@ export interface CallOptions extends CallLimits {
   readonly shareSlots?: boolean;
 }
 
-/** An argument standing for a resident slot. */
+const SLOT_KEY = '__hajime_slot';
+
+/** An argument standing for a resident slot (at most one per call). */
 export interface SlotRef {
   readonly __hajime_slot: string;
 }
@@ -140,8 +142,22 @@ export class ScriptEngine {
 
   /** Calls the global function `name` with `args` (copied in); returns its results as plain data. `missing` when it is not a function. */
   call(name: string, args: readonly unknown[], options: CallOptions = {}): LuaResult<unknown[]> {
-    const opts = options.storeIn === undefined && options.skipFirst !== true && options.shareSlots !== true ? undefined : { store: options.storeIn, skip: options.skipFirst === true, share: options.shareSlots === true };
-    return this.#run(() => this.#runner.call(options.instructions ?? this.#defaultBudget, options.timeLimitMs ?? this.#defaultMs, opts, name, ...args));
+    let slotIndex = 0;
+    let slotName: string | undefined;
+    let pass = args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (typeof a === 'object' && a !== null && SLOT_KEY in a) {
+        slotIndex = i + 1;
+        slotName = (a as SlotRef).__hajime_slot;
+        pass = [...args];
+        (pass as unknown[])[i] = undefined;
+        break;
+      }
+    }
+    const budget = options.instructions ?? this.#defaultBudget;
+    const ms = options.timeLimitMs ?? this.#defaultMs;
+    return this.#run(() => this.#runner.call(budget, ms, options.storeIn, options.skipFirst === true, options.shareSlots === true, slotIndex, slotName, name, ...pass));
   }
 
   /** An argument that stands for the resident slot `name` (the function gets a copy of its value). */

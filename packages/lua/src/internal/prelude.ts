@@ -158,24 +158,20 @@ end
 -- resident values ("slots"): the host names one in an argument ({__hajime_slot = name}) instead of
 -- sending it, and may store a call's first result into one
 local slots = {}
-local SLOT = "__hajime_slot"
 
--- opts: nil, or { store = slot name, skip = true (leave result 1 out), share = true (no copy of slot args) }
+-- the options of the call in progress (set by runner.call; calls never nest): store = slot name for the
+-- first result, skip = leave the first result out, share = hand the slot itself (no copy), slot_i /
+-- slot_name = the argument position standing for a slot
+local o_store, o_skip, o_share, o_slot_i, o_slot_name = nil, false, false, 0, nil
+
 -- the hook runs only around the script's function: copies and encoding are bounded by NODE_MAX instead
-local function invoke(f, opts, a)
-  local share = opts ~= nil and opts.share
-  local copy1, copy2
-  for i = 1, a.n do
-    local x = a[i]
-    if type(x) == "table" then
-      local name = rawget(x, SLOT)
-      if name ~= nil then
-        if share then a[i] = slots[name] else
-          nodes = 0
-          a[i] = plain(slots[name], 1)
-          if copy1 == nil then copy1 = a[i] else copy2 = a[i] end
-        end
-      end
+local function invoke(f, a)
+  local copy
+  if o_slot_i > 0 then
+    if o_share then a[o_slot_i] = slots[o_slot_name] else
+      nodes = 0
+      copy = plain(slots[o_slot_name], 1)
+      a[o_slot_i] = copy
     end
   end
   started = clock()
@@ -183,27 +179,24 @@ local function invoke(f, opts, a)
   local r = pack(f(unpack(a, 1, a.n)))
   sethook()
   if overran then error(BUDGET_MSG, 0) end
-  local store = opts ~= nil and opts.store or nil
+  local store = o_store
   if store ~= nil and r[1] ~= nil then
     if type(r[1]) ~= "table" then error("must return the state table (got " .. type(r[1]) .. ")", 0) end
     -- the copy it was given (changed in place): nobody else holds it, so it is checked and stored as it
     -- is (raw access only: metatables are never consulted); anything else is copied, which checks it too
     nodes = 0
-    if r[1] == copy1 or r[1] == copy2 then
-      check(r[1], 1)
-    else
-      r[1] = plain(r[1], 1)
-    end
+    if r[1] == copy then check(r[1], 1) else r[1] = plain(r[1], 1) end
   end
-  local out = encode_results(r, opts ~= nil and opts.skip)
+  local out = encode_results(r, o_skip)
   if store ~= nil and r[1] ~= nil then slots[store] = r[1] end
   return out
 end
 
-local function protected(budget, ms, f, opts, ...)
+local function protected(budget, ms, f, ...)
   overran, where, used, limit, secs = false, nil, 0, budget, ms / 1000
   step = budget < 10000 and budget or 10000
-  local ok, r = xpcall(invoke, describe, f, opts, pack(...))
+  local ok, r = xpcall(invoke, describe, f, pack(...))
+  o_store, o_skip, o_share, o_slot_i, o_slot_name = nil, false, false, 0, nil
   sethook()
   if ok then return r end
   if overran then return { ok = false, kind = "timeout", message = "instruction budget exceeded", where = where } end
@@ -337,24 +330,25 @@ string_mt.__index = G.string -- method calls ("x"):find(...) go through the guar
 string_mt.__metatable = false
 
 local runner = {}
-function runner.call(budget, ms, opts, name, ...)
+function runner.call(budget, ms, store, skip, share, slot_i, slot_name, name, ...)
   local f = rawget(G, name)
   if type(f) ~= "function" then return { ok = false, kind = "missing", message = "no function " .. tostring(name) } end
-  return protected(budget, ms, f, opts, ...)
+  o_store, o_skip, o_share, o_slot_i, o_slot_name = store, skip == true, share == true, slot_i or 0, slot_name
+  return protected(budget, ms, f, ...)
 end
 function runner.exec(budget, ms, source, chunk)
   local fn, err = raw_load(source, chunk, "t", G)
   if fn == nil then return { ok = false, kind = "syntax_error", message = err } end
-  return protected(budget, ms, fn, nil)
+  return protected(budget, ms, fn)
 end
 function runner.read(name)
-  return protected(1000000, 1000, function() return rawget(G, name) end, nil)
+  return protected(1000000, 1000, function() return rawget(G, name) end)
 end
 function runner.set_slot(name, value)
   slots[name] = value
 end
 function runner.get_slot(name)
-  return protected(10000000, 1000, function() return slots[name] end, { share = true })
+  return protected(10000000, 1000, function() return slots[name] end)
 end
 function runner.kind(name)
   return type(rawget(G, name))
