@@ -19,6 +19,8 @@ import type { ModeConfig } from '../modes.js';
 import { LUA_CALLBACK_BUDGETS, LUA_CALLBACK_TIME_LIMITS_MS, LuaBridge, type BridgeLog, type LuaCallback } from './bridge.js';
 import type { LuaHostServices } from './host-services.js';
 import { luaBehaviour } from './lua-behaviour.js';
+import { createGameApi } from './host-api.js';
+import { PerSecond } from './limits.js';
 
 export interface LuaModesOptions {
   /** The Lua runtime (default: a new one, closed by `close()`). */
@@ -105,7 +107,19 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
     ...(options.watch === undefined ? {} : { watch: options.watch }),
     ...(options.engine === undefined ? {} : { engine: options.engine }),
     ...(options.loadBudget === undefined ? {} : { loadBudget: options.loadBudget, reloadBudget: options.loadBudget }),
-    globals: () => ({ game: {} }),
+    // the probe engines (load and reload checks) get a game table whose calls act on no match
+    globals: (mode) => ({
+      game: createGameApi({
+        matchId: '',
+        mode,
+        current: () => undefined,
+        services: {},
+        matchLog: new PerSecond(0),
+        nodeLog: new PerSecond(0),
+        now: Date.now,
+        report: () => undefined,
+      }),
+    }),
   });
   const bridge = new LuaBridge(game, {
     budgets: { ...LUA_CALLBACK_BUDGETS, ...options.budgets },

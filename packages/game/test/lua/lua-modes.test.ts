@@ -18,6 +18,13 @@ t.test('createLuaModes: mode globals become the mode config', async (t) => {
   t.equal(lua.reloader.enabled, false);
 });
 
+t.test('createLuaModes: a script body may call game.* at load (probe engines have the API)', async (t) => {
+  const g = tempGame(t, { 'match.lua': RACE + '\nLOADED = game.log("info", "loading")\nID = game.id()' });
+  const lua = await createLuaModes(g.dir, { reload: false });
+  t.teardown(() => lua.close());
+  t.ok(lua.modes['default']);
+});
+
 t.test('createLuaModes: a broken script fails with file:line', async (t) => {
   const g = tempGame(t, { 'match.lua': RACE.replace('function tick(state)', 'function tick(state') });
   let err: unknown;
