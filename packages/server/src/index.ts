@@ -25,7 +25,7 @@ export { SlidingWindowLimiter, type LimitDecision } from './internal/sliding-win
 // The WebSocket gateway (GET /ws): frame handlers for domains, pushes to players, session close codes.
 export { Gateway, WS_PATH, maxMessageBytes, type GatewayDeps } from './gateway/gateway.js';
 export { FrameRefusal, type FrameHandler, type FrameRequest, type FrameHandlerResult, type HandledType, type SessionHandle } from './gateway/frame-handlers.js';
-export { pushMessage, playerGroup, FRAME_WINDOW_MS, type PushMessage } from './gateway/session.js';
+export { pushMessage, playerGroup, textFrame, FRAME_WINDOW_MS, type PushMessage } from './gateway/session.js';
 export { CLOSE_CODES, CLOSE_REASONS, type CloseFrame } from './gateway/close.js';
 // Social (friends, groups) and notifications: REST plugins, and the Notifier server code uses to notify players.
 export { socialPlugin, FRIEND_REQUEST_NOTIFICATION } from './plugins/social.js';

@@ -187,6 +187,14 @@ async function abandonIfEmpty(s: State): Promise<StopResult<State, never> | unde
   return s.players.length === 0 && s.status !== 'waiting' ? finish(s, { status: 'abandoned' }, false) : undefined;
 }
 
+async function voteResolved(s: State, template: string, result: VoteResult): Promise<HandlerResult<State, never>> {
+  if (s.behaviour.voteResolved === undefined || s.status === 'finished') return noreply<State, never>(s);
+  const r0 = s.behaviour.voteResolved(template, result, s.game, s.api);
+  s.game = isThenable(r0) ? await r0 : r0;
+  await saveSnapshot(s);
+  return noreply<State, never>(s);
+}
+
 async function runTick(s: State): Promise<HandlerResult<State, never>> {
   const leave = (id: string) => removePlayer(s, id);
   if (s.status === 'paused' && s.pausedForGrace) {
@@ -415,23 +423,17 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
     }
   },
 
-  async handleCast(msg, s) {
-    switch (msg.type) {
-      case 'input':
-        if (s.status === 'finished' || !s.players.includes(msg.playerId)) return noreply(s);
-        if (s.inputs.length < INPUT_QUEUE_MAX) s.inputs.push({ playerId: msg.playerId, input: msg.input });
-        return noreply(s);
-      case 'vote_resolved': {
-        if (s.behaviour.voteResolved === undefined || s.status === 'finished') return noreply(s);
-        const r0 = s.behaviour.voteResolved(msg.template, msg.result, s.game, s.api);
-        s.game = isThenable(r0) ? await r0 : r0;
-        await saveSnapshot(s);
-        return noreply(s);
-      }
-      case 'phase_event':
-        s.phaseEvents.push(msg.name);
-        return noreply(s);
+  handleCast(msg, s) {
+    // Inputs are the hot path: queued synchronously (no promise per input).
+    if (msg.type === 'input') {
+      if (s.status !== 'finished' && s.inputs.length < INPUT_QUEUE_MAX && s.players.includes(msg.playerId)) s.inputs.push({ playerId: msg.playerId, input: msg.input });
+      return noreply(s);
     }
+    if (msg.type === 'phase_event') {
+      s.phaseEvents.push(msg.name);
+      return noreply(s);
+    }
+    return voteResolved(s, msg.template, msg.result);
   },
 
   async handleInfo(msg, s) {

@@ -275,7 +275,12 @@ function reject(socket: Duplex, status: number, text: string): void {
 }
 
 class WsWireSocket implements WireSocket {
-  constructor(readonly ws: WebSocket) {}
+  /** The TCP socket under `ws` (per-message deflate is off, so ws's sender never holds frames back). */
+  readonly #raw: Duplex | undefined;
+  constructor(readonly ws: WebSocket) {
+    const raw = (ws as unknown as { _socket?: Duplex })._socket;
+    this.#raw = raw !== undefined && typeof raw.write === 'function' ? raw : undefined;
+  }
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }
@@ -284,6 +289,11 @@ class WsWireSocket implements WireSocket {
   }
   send(text: string): void {
     this.ws.send(text);
+  }
+  sendFrame(frame: Buffer, text: string): void {
+    const raw = this.#raw;
+    if (raw !== undefined && !raw.destroyed) raw.write(frame);
+    else this.ws.send(text);
   }
 }
 

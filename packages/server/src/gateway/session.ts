@@ -30,6 +30,11 @@ export interface WireSocket {
   /** Bytes queued for the client and not yet written to the network. */
   readonly bufferedAmount: number;
   send(text: string): void;
+  /**
+   * Writes a complete, pre-built WebSocket text frame (`textFrame(text)`), the same bytes for every
+   * connection a push fans out to. Optional: without it `send(text)` is used.
+   */
+  sendFrame?(frame: Buffer, text: string): void;
 }
 
 /** Structured logging (Fastify's pino logger fits). */
@@ -74,6 +79,30 @@ export interface PushMessage {
   readonly $: 'hajime.ws.push';
   readonly text: string;
   readonly type: string;
+  /** The WebSocket frame on the wire, built by the first session that writes it and shared by the rest. */
+  wire?: Buffer;
+}
+
+/**
+ * A server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, unmasked) holding `text`, header and
+ * payload in one buffer, so it goes out in one write and a fan-out builds it once.
+ */
+export function textFrame(text: string): Buffer {
+  const len = Buffer.byteLength(text);
+  const head = len < 126 ? 2 : len < 65_536 ? 4 : 10;
+  const b = Buffer.allocUnsafe(head + len);
+  b[0] = 0x81;
+  if (len < 126) b[1] = len;
+  else if (len < 65_536) {
+    b[1] = 126;
+    b.writeUInt16BE(len, 2);
+  } else {
+    b[1] = 127;
+    b.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
+    b.writeUInt32BE(len >>> 0, 6);
+  }
+  b.write(text, head, 'utf8');
+  return b;
 }
 /** Stop the session if it belongs to `familyId` (every session of the player when undefined). */
 export interface RevokeMessage {
@@ -140,13 +169,27 @@ function isRevoke(m: unknown): m is RevokeMessage {
 
 // ---- writing ----
 
-function write(s: State, text: string): void {
-  if (!s.socket.open || s.stopping !== undefined) return;
+/** Whether the socket can take another frame; marks a slow consumer for closing when it cannot. */
+function writable(s: State): boolean {
+  if (!s.socket.open || s.stopping !== undefined) return false;
   if (s.socket.bufferedAmount > s.env.ws.maxBufferedBytes) {
     s.stopping = closeWith(CLOSE_CODES.tryAgainLater, CLOSE_REASONS.slowConsumer);
-    return;
+    return false;
   }
+  return true;
+}
+
+function write(s: State, text: string): void {
+  if (!writable(s)) return;
   s.socket.send(text);
+  s.env.metrics.framesOut.inc();
+}
+
+/** Writes a push: the frame bytes are built once per message, whatever the number of sessions. */
+function writePush(s: State, msg: PushMessage): void {
+  if (!writable(s)) return;
+  if (s.socket.sendFrame !== undefined) s.socket.sendFrame((msg.wire ??= textFrame(msg.text)), msg.text);
+  else s.socket.send(msg.text);
   s.env.metrics.framesOut.inc();
 }
 
@@ -386,7 +429,7 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
 
   handleInfo(msg, s) {
     if (isPush(msg)) {
-      write(s, msg.text);
+      writePush(s, msg);
       return next(s);
     }
     if (isRevoke(msg)) {
