@@ -69,3 +69,10 @@ export { createScheduled, tickScheduled, windowOpenAt, SCHEDULED_LOOKBACK_MS, ty
 export { createEntityTimers, addEntityTimer, cancelEntityTimer, tickEntityTimers, entityTimersOf, entityTimerCount, DEFAULT_ENTITY_TIMER_KEY, type EntityTimer, type EntityTimerSpec, type EntityTimersState } from './timer/entity-timers.js';
 export { createTimers, createTimer, tickTimers, tickTimer, notifyTimers, pauseTimers, resumeTimers, findTimer, type TimerDef, type TimerState, type TimersState } from './timer/timers.js';
 export { createReconnect, resolveReconnectPolicy, RECONNECT_DEFAULTS, disconnected, reconnected, tickReconnect, inGrace, isInGrace, shouldPause, offlineTotal, forgetPlayer, type ReconnectPolicy, type ResolvedReconnectPolicy, type ReconnectState, type ReconnectEvent, type ReconnectResult, type OfflineRecord } from './timer/reconnect.js';
+
+// Lua modes: match behaviours whose callbacks live in Lua scripts (wasmoon, sandboxed, budgeted, hot reloaded)
+export { createLuaModes, modeConfigOf, LUA_MODES_DEFAULTS, type LuaModes, type LuaModesOptions, type LuaModesEvent, type LuaReloader } from './lua/lua-modes.js';
+export { LUA_CALLBACK_BUDGETS, LUA_CALLBACK_TIME_LIMITS_MS, type LuaCallback, type BridgeLog } from './lua/bridge.js';
+export type { LuaHostServices, HostCallContext, HostResult, HostAnswer } from './lua/host-services.js';
+export type { LuaState } from './lua/lua-behaviour.js';
+export { LuaRuntime, LuaLoadError, isLuaLoadError, LUA_ERRORS } from '@hajime/lua';
