@@ -25,6 +25,12 @@ export interface AppConfig {
   /** Run the supervised crash-and-resume demo ticker under the root supervisor. */
   readonly demoTicker: boolean;
   readonly demo: DemoOptions;
+  /** The Lua game folder; undefined = the built-in hot-reload demo, null = no game (`HAJIME_GAME_DIR=none`). */
+  readonly gameDir: string | undefined | null;
+  /** Re-run saved Lua scripts in running matches (`HAJIME_LUA_RELOAD`, default on). */
+  readonly luaReload: boolean;
+  /** Serve the demo page at `/` (default: when the game is the built-in demo; `HAJIME_DEMO_PAGE=1` forces it). */
+  readonly demoPage: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -46,6 +52,13 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function gameDir(env: NodeJS.ProcessEnv): string | undefined | null {
+  const raw = env['HAJIME_GAME_DIR'];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'none') return null;
+  return raw;
 }
 
 /** Reads and validates the configuration. */
@@ -71,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     guestPepper: pepper === undefined || pepper === '' ? undefined : pepper,
     trustProxy: flag(env, 'HAJIME_TRUST_PROXY'),
     demoTicker: flag(env, 'HAJIME_DEMO'),
+    gameDir: gameDir(env),
+    demoPage: gameDir(env) === undefined || flag(env, 'HAJIME_DEMO_PAGE'),
+    luaReload: env['HAJIME_LUA_RELOAD'] === undefined || env['HAJIME_LUA_RELOAD'] === '' ? true : flag(env, 'HAJIME_LUA_RELOAD'),
     demo: Object.freeze({
       tickIntervalMs: int(env, 'HAJIME_DEMO_TICK_MS', 1_000, 1),
       crashEveryTicks: int(env, 'HAJIME_DEMO_CRASH_EVERY', 7, 0),

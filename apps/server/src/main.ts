@@ -5,10 +5,13 @@
  * it all cleanly on SIGINT/SIGTERM.
  */
 import { ActorSystem, consoleLogger } from '@hajime/actor';
-import { chatPlugin, createServer, presencePlugin } from '@hajime/server';
+import { isLuaLoadError } from '@hajime/game';
+import { chatPlugin, createGamePlugin, createServer, presencePlugin, type DomainPlugin } from '@hajime/server';
+import { join } from 'node:path';
 import { Storage } from '@hajime/storage';
 import { loadConfig } from './config.js';
 import { startRoot } from './demo.js';
+import { DEMO_DIR, guestPepper, loadGame, serveDemoPage, type LoadedGame } from './game.js';
 
 async function main(): Promise<void> {
   let config;
@@ -39,6 +42,23 @@ async function main(): Promise<void> {
     // The node stays up but not ready (/ready answers 503); say why plainly.
     logger.error({ event: 'migration_failed', err: storage.migrationError, details: storage.migrationError?.details }, 'hajime: a schema migration failed; not ready');
   }
+  // The game: the Lua modes of HAJIME_GAME_DIR, by default the hot-reload demo.
+  let game: LoadedGame | undefined;
+  if (config.gameDir !== null) {
+    const dir = config.gameDir ?? join(DEMO_DIR, 'lua');
+    try {
+      game = await loadGame(dir, { reload: config.luaReload, logger });
+    } catch (e) {
+      if (isLuaLoadError(e)) {
+        logger.error({ event: 'game_load_failed', code: e.code, err: e }, `hajime: cannot load the game in ${dir}: ${e.message}`);
+        await storage.close();
+        process.exit(1);
+      }
+      throw e;
+    }
+    logger.info({ event: 'game_loaded', dir, modes: game.modes.names(), reload: config.luaReload }, `hajime: game modes ${game.modes.names().join(', ')} from ${dir}${config.luaReload ? ' (hot reload on)' : ''}`);
+  }
+  const pepper = await guestPepper(config.guestPepper, config.dataDir);
   const system = new ActorSystem({ logger, snapshotStore: storage.snapshots });
   const root = await startRoot(system, { ticker: config.demoTicker, demo: config.demo });
   const server = await createServer({
@@ -51,9 +71,10 @@ async function main(): Promise<void> {
     ...(config.wsOrigins === undefined ? {} : { ws: { allowedOrigins: config.wsOrigins } }),
     auth: {
       registration: config.registration,
-      ...(config.guestPepper === undefined ? {} : { guest: { enabled: true, pepper: config.guestPepper } }),
+      guest: { enabled: true, pepper },
     },
-  }, { plugins: [chatPlugin, presencePlugin] });
+  }, { plugins: [chatPlugin, presencePlugin, ...(game === undefined ? [] : [createGamePlugin({ modes: game.modes }) as DomainPlugin])] });
+  if (config.demoPage) await serveDemoPage(server.app, DEMO_DIR);
   let address: string;
   try {
     address = await server.listen({ port: config.port, host: config.host });
@@ -65,7 +86,7 @@ async function main(): Promise<void> {
   }
   logger.info(
     { event: 'started', address, root: root.toString(), storage: storage.kind, ready: storage.ready, demo: config.demoTicker ? config.demo : false },
-    `hajime: listening on ${address} (REST under /api/v1, WebSocket at /ws, API docs at /docs)`,
+    `hajime: listening on ${address} (REST under /api/v1, WebSocket at /ws, API docs at /docs${config.demoPage ? ', the hot-reload demo at /' : ''})`,
   );
 
   let stopping = false;
@@ -76,6 +97,7 @@ async function main(): Promise<void> {
     server
       .close()
       .then(() => system.stop())
+      .then(() => game?.lua.close())
       .then(() => storage.close())
       .then(
         () => {
