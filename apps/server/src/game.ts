@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@hajime/actor';
-import { ModeRegistry, createLuaModes, type LuaModes } from '@hajime/game';
+import { ModeRegistry, createLuaModes, type LuaHostServices, type LuaModes } from '@hajime/game';
 import type { HajimeServer } from '@hajime/server';
 
 /** The repository's `examples/hotreload-demo` (apps/server/dist/src/game.js → ../../../../examples/...). */
@@ -25,13 +25,18 @@ export interface LoadedGame {
  * Loads the Lua game folder and keeps a mode registry in step with its reloads. A broken script is an
  * error naming file:line (start-up fails).
  */
-export async function loadGame(dir: string, options: { readonly reload: boolean; readonly logger: Logger }): Promise<LoadedGame> {
+export async function loadGame(
+  dir: string,
+  options: { readonly reload: boolean; readonly logger: Logger; readonly services?: LuaHostServices; readonly modes?: ModeRegistry },
+): Promise<LoadedGame> {
   const { logger } = options;
   const lua = await createLuaModes(dir, {
     reload: options.reload,
     log: (level, msg, fields) => logger[level]({ ...fields, event: msg }, `lua: ${msg}`),
+    ...(options.services === undefined ? {} : { services: options.services }),
   });
-  const modes = new ModeRegistry(lua.modes);
+  const modes = options.modes ?? new ModeRegistry();
+  for (const [name, config] of Object.entries(lua.modes)) modes.set(name, config);
   lua.reloader.on((ev) => {
     if (ev.type === 'mode_config') modes.set(ev.mode, ev.config);
     else if (ev.type === 'mode_removed') modes.delete(ev.mode);

@@ -12,6 +12,14 @@ import type { Gateway } from './gateway/gateway.js';
 import type { SlidingWindowLimiter } from './internal/sliding-window.js';
 import type { RateLimitGroup, ResolvedOptions } from './options.js';
 import type { RpcRegistry } from './rpc/registry.js';
+import type { Leaderboards } from './leaderboards/leaderboards.js';
+import type { Chat } from './chat/chat.js';
+
+/** Live services a plugin started, for other plugins (and Lua's `game.*`) to use; set when started. */
+export interface ServerServices {
+  leaderboards?: Leaderboards;
+  chat?: Chat;
+}
 
 export interface ServerContext {
   readonly options: ResolvedOptions;
@@ -25,6 +33,8 @@ export interface ServerContext {
   readonly gateway: Gateway;
   /** The RPC registry: `registerRpc(name, handler, { paramsSchema })`; called over `rpc.call` and `POST /rpc/:method`. */
   readonly rpc: RpcRegistry;
+  /** Services started by plugins (`leaderboards`, `chat`), present once their plugin ran. */
+  readonly services: ServerServices;
 }
 
 declare module 'fastify' {

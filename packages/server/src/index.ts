@@ -69,3 +69,5 @@ export { tournamentsPlugin, createTournamentsPlugin, tournamentOut, tournamentSc
 export { Tournaments, TOURNAMENT_LIST_LIMIT, MAX_FEE_ATTEMPTS, type TournamentsDeps, type TournamentsOptions, type StandingsSource } from './tournaments/tournaments.js';
 export { TournamentActor, TournamentServer, MAX_TIMER_MS, type TournamentArgs, type TournamentOps, type TournamentCallOptions, type JoinReply } from './tournaments/tournament-server.js';
 export { parseEntryFee, parseRewards, payoutsFor, feeKey, refundKey, rewardKey, REWARD_MAX_RANK, type EntryFee, type RewardTier, type Payout } from './tournaments/rules.js';
+export { createLuaHostServices } from './lua-services.js';
+export type { ServerServices } from './context.js';

@@ -103,6 +103,7 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
     metrics,
     gateway,
     rpc: new RpcRegistry({ log: app.log }),
+    services: {},
   };
   app.decorate('hajime', context);
   app.decorateRequest('principal', null);

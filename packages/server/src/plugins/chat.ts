@@ -75,6 +75,7 @@ export function createChatPlugin(options: ChatPluginOptions = {}) {
       options: chatOptions,
     });
     await chat.start();
+    ctx.services.chat = chat;
     app.addHook('onClose', async () => chat.stop());
     onStart?.(chat);
 

@@ -70,6 +70,7 @@ export function createLeaderboardsPlugin(options: LeaderboardsPluginOptions = {}
     const { leaderboards: given, ...rest } = options;
     const boards = given ?? new Leaderboards({ system: ctx.system, store: ctx.storage.leaderboards, options: rest });
     await boards.start();
+    ctx.services.leaderboards = boards;
     if (given === undefined) app.addHook('onClose', async () => boards.stop());
     const security = [{ bearer: [] }];
     const idParam = { id: { type: 'string', pattern: BOARD_ID_PATTERN } } as const;
