@@ -16,6 +16,7 @@
 import { GenServer, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type HandlerResult, type StopResult } from '@hajime/actor';
 import { frame, type OutboundFrame } from '@hajime/protocol';
 import { GameError } from '../errors.js';
+import { isBotId } from '../bots/bot-id.js';
 import type { VoteRequest, VoteResult } from '../vote/types.js';
 import { isFinished, isInputRejected, isRefusal, type JoinCtx, type MatchApi, type MatchBehaviour, type MatchConfig } from './behaviour.js';
 import { matchGroup, matchSnapshotKey, type MatchEnv } from './env.js';
@@ -151,12 +152,14 @@ async function finish(s: State, result: Record<string, unknown>, record: boolean
   if (s.waitTimer !== undefined) s.ctx.cancelTimer(s.waitTimer);
   s.status = 'finished';
   pushToGroup(s, frame('match.finished', { match_id: s.id, result }));
-  if (record && s.env.records !== undefined && s.players.length + s.forfeited.length > 0) {
+  // Bots (ids `bot_…`, not UUIDs) never reach the record or the players' stats.
+  const recorded = [...s.players, ...s.forfeited.filter((p) => !s.players.includes(p))].filter((p) => !isBotId(p));
+  if (record && s.env.records !== undefined && recorded.length > 0) {
     try {
       await s.env.records.finish({
         id: s.id,
         mode: s.mode.name,
-        players: [...s.players, ...s.forfeited.filter((p) => !s.players.includes(p))],
+        players: recorded,
         result,
         ...(s.startedAt === null ? {} : { started_at: new Date(s.startedAt) }),
         finished_at: new Date(s.ctx.system.clock.now()),

@@ -1,0 +1,198 @@
+/**
+ * The bot process (asobi §2.25): one GenServer per bot, joined into its match as an ordinary player with
+ * its own pid as the connection, so it receives `match.state` through the {@link Delivery} exactly as a
+ * session does (`decodePush` turns the delivery's push message back into a frame). On a fixed think loop
+ * (default every 100 ms, on the process clock) it turns the last state into an input and sends it as a
+ * `match.input`: the built-in boon pick first, nothing in `voting`/`vote_pending` phases, else the bot
+ * script's `think(bot_id, state)`, or the default AI when there is no script or `think` fails (logged at
+ * most once a minute per bot). On `match.vote_start` it votes for a random option 1-4 s later. It stops
+ * when its match finishes or goes away, and leaves its match when it is stopped.
+ *
+ * Only `Bots` starts and stops it.
+ */
+import { noreply, ok, stop, isDownMessage, type GenServerBehaviour, type Logger, type ProcessContext, type TimerRef } from '@hajime/actor';
+import type { LuaRuntime } from '@hajime/lua';
+import type { OutboundFrame } from '@hajime/protocol';
+import { isGameError } from '../errors.js';
+import { builtinInput, defaultAi, inputSuppressed, type AiMemory } from './default-ai.js';
+import { BotScript, type BotScriptOptions, type BotScriptSource } from './bot-script.js';
+
+/** The part of `Matches` a bot uses. */
+export interface BotMatches {
+  join(matchId: string, playerId: string, session: import('@hajime/actor').Pid, ctx?: unknown): Promise<unknown>;
+  input(playerId: string, input: unknown): boolean;
+  leave(playerId: string): Promise<boolean>;
+  whereis(matchId: string): import('@hajime/actor').Pid | undefined;
+}
+
+/** What every bot process of one `Bots` shares. */
+export interface BotEnv {
+  readonly matches: BotMatches;
+  /** The frame a delivery push message carries, or undefined for any other message. */
+  readonly decodePush: (msg: unknown) => OutboundFrame<string, unknown> | undefined;
+  /** Casts a vote (the `Votes` service's `cast`); none: bots do not vote. */
+  readonly castVote: ((voteId: string, playerId: string, optionId: string) => Promise<unknown>) | undefined;
+  /** The bot script of a mode (none: the default AI). May throw (a missing file). */
+  readonly script: (mode: string) => BotScriptSource | undefined;
+  readonly runtime: LuaRuntime | undefined;
+  readonly random: () => number;
+  readonly log: Logger;
+  readonly thinkIntervalMs: number;
+  readonly failureLogIntervalMs: number;
+  readonly voteDelayMs: { readonly min: number; readonly max: number };
+  readonly scriptOptions: BotScriptOptions;
+  /** Told when a bot process ends (bookkeeping). */
+  readonly exited: (botId: string) => void;
+}
+
+export interface BotArgs {
+  readonly id: string;
+  readonly name: string;
+  readonly matchId: string;
+  readonly mode: string;
+  readonly env: BotEnv;
+}
+
+interface State {
+  readonly args: BotArgs;
+  script: BotScript | undefined;
+  latest: unknown;
+  fresh: boolean;
+  readonly memory: AiMemory;
+  thinkTimer: TimerRef | undefined;
+  lastFailureLogMs: number | undefined;
+  lastBoon: string | undefined;
+  ended: boolean;
+  thinks: number;
+}
+
+const THINK = Object.freeze({ $: 'hajime.bot.think' as const });
+interface VoteNow {
+  readonly $: 'hajime.bot.vote';
+  readonly voteId: string;
+  readonly optionId: string;
+}
+const isVoteNow = (m: unknown): m is VoteNow => typeof m === 'object' && m !== null && (m as { $?: unknown }).$ === 'hajime.bot.vote';
+
+function loadScript(s: State): void {
+  const { env, mode, id } = s.args;
+  if (env.runtime === undefined) return;
+  let src: BotScriptSource | undefined;
+  try {
+    src = env.script(mode);
+  } catch (e) {
+    env.log.warn({ bot_id: id, mode, err: e instanceof Error ? e.message : String(e) }, 'bot_script_unavailable');
+    return;
+  }
+  if (src === undefined) return;
+  s.script = new BotScript(env.runtime, src, env.scriptOptions);
+}
+
+function decide(s: State, nowMs: number): Record<string, unknown> | undefined {
+  const { id, env } = s.args;
+  const state = s.latest;
+  if (inputSuppressed(state)) return undefined;
+  const boon = builtinInput(state);
+  if (boon !== undefined) {
+    const key = JSON.stringify(boon);
+    if (key === s.lastBoon) return undefined;
+    s.lastBoon = key;
+    return boon;
+  }
+  if (s.script !== undefined) {
+    const r = s.script.think(id, state);
+    if (r.ok) return r.value;
+    if (s.lastFailureLogMs === undefined || nowMs - s.lastFailureLogMs >= env.failureLogIntervalMs) {
+      s.lastFailureLogMs = nowMs;
+      env.log.warn({ bot_id: id, match_id: s.args.matchId, mode: s.args.mode, kind: r.kind, where: r.where, detail: r.message.slice(0, 300) }, 'bot_think_failed');
+    }
+  }
+  return defaultAi(id, state, { nowMs, random: env.random, memory: s.memory });
+}
+
+function onFrame(s: State, f: OutboundFrame<string, unknown>, ctx: ProcessContext): boolean {
+  const { env } = s.args;
+  switch (f.type) {
+    case 'match.state':
+      s.latest = f.payload;
+      s.fresh = true;
+      return true;
+    case 'match.vote_start': {
+      const p = f.payload as { vote_id?: unknown; options?: unknown };
+      if (env.castVote === undefined || typeof p.vote_id !== 'string' || !Array.isArray(p.options) || p.options.length === 0) return true;
+      const pick = p.options[Math.floor(env.random() * p.options.length)] as unknown;
+      const optionId = typeof pick === 'string' ? pick : typeof pick === 'object' && pick !== null ? (pick as { id?: unknown }).id : undefined;
+      if (typeof optionId !== 'string') return true;
+      const delay = env.voteDelayMs.min + env.random() * (env.voteDelayMs.max - env.voteDelayMs.min);
+      ctx.sendAfter({ $: 'hajime.bot.vote', voteId: p.vote_id, optionId } satisfies VoteNow, Math.round(delay));
+      return true;
+    }
+    case 'match.finished':
+      return false;
+    default:
+      return true;
+  }
+}
+
+export const BotServer: GenServerBehaviour<State, BotArgs, never, never, unknown, 'join'> = {
+  init(args) {
+    return ok<State, 'join'>(
+      { args, script: undefined, latest: undefined, fresh: false, memory: {}, thinkTimer: undefined, lastFailureLogMs: undefined, lastBoon: undefined, ended: false, thinks: 0 },
+      { continue: 'join' },
+    );
+  },
+
+  async handleContinue(_c, s, ctx) {
+    const { env, matchId, id } = s.args;
+    loadScript(s);
+    try {
+      await env.matches.join(matchId, id, ctx.self);
+    } catch (e) {
+      env.log.warn({ bot_id: id, match_id: matchId, reason: isGameError(e) ? e.reason : String(e) }, 'bot_join_failed');
+      s.ended = true;
+      return stop('normal', s);
+    }
+    const pid = env.matches.whereis(matchId);
+    if (pid === undefined) {
+      s.ended = true;
+      return stop('normal', s);
+    }
+    ctx.monitor(pid);
+    s.thinkTimer = ctx.sendInterval(THINK, env.thinkIntervalMs);
+    return noreply(s);
+  },
+
+  handleInfo(msg, s, ctx) {
+    const { env, id } = s.args;
+    if (msg === THINK) {
+      if (s.latest === undefined) return noreply(s);
+      s.thinks += 1;
+      const input = decide(s, ctx.system.clock.now());
+      if (input !== undefined) env.matches.input(id, input);
+      return noreply(s);
+    }
+    if (isVoteNow(msg)) {
+      void env.castVote?.(msg.voteId, id, msg.optionId).catch((e: unknown) => env.log.debug({ bot_id: id, vote_id: msg.voteId, reason: isGameError(e) ? e.reason : String(e) }, 'bot_vote_failed'));
+      return noreply(s);
+    }
+    if (isDownMessage(msg)) {
+      s.ended = true;
+      return stop('normal', s);
+    }
+    const f = env.decodePush(msg);
+    if (f !== undefined && !onFrame(s, f, ctx)) {
+      s.ended = true;
+      return stop('normal', s);
+    }
+    return noreply(s);
+  },
+
+  terminate(_reason, s) {
+    const { env, id } = s.args;
+    s.script?.close();
+    s.script = undefined;
+    // Removed (not ended with its match): leave now, so a reconnect policy never keeps a bot's slot.
+    if (!s.ended) void env.matches.leave(id).catch(() => false);
+    env.exited(id);
+  },
+};
