@@ -33,7 +33,7 @@ interface Sizes {
   readonly reloadRounds: number;
 }
 
-const FULL: Sizes = { players: 16, ticks: 2_000, runs: 5, warmMatches: 20, loads: [25, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1_000, 1_250, 1_500, 2_000], settleMs: 2_000, windowMs: 5_000, stopAfterMisses: 2, reloadRounds: 5 };
+const FULL: Sizes = { players: 16, ticks: 2_000, runs: 5, warmMatches: 20, loads: [10, 20, 30, 40, 50, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1_000, 1_250, 1_500, 2_000], settleMs: 2_000, windowMs: 5_000, stopAfterMisses: 2, reloadRounds: 5 };
 const SMOKE: Sizes = { players: 16, ticks: 50, runs: 2, warmMatches: 2, loads: [3], settleMs: 300, windowMs: 800, stopAfterMisses: 2, reloadRounds: 1 };
 
 const TARGET_TICK_US = 100;
