@@ -5,7 +5,7 @@
  * (default every 100 ms, on the process clock) it turns the last state into an input and sends it as a
  * `match.input`: the built-in boon pick first, nothing in `voting`/`vote_pending` phases, else the bot
  * script's `think(bot_id, state)`, or the default AI when there is no script or `think` fails (logged at
- * most once a minute per bot). On `match.vote_start` it votes for a random option 1-4 s later. It stops
+ * most once a minute per bot; after an overrun of its budget the script rests for `scriptBackoffMs`). On `match.vote_start` it votes for a random option 1-4 s later. It stops
  * when its match finishes or goes away, and leaves its match when it is stopped.
  *
  * Only `Bots` starts and stops it.
@@ -39,6 +39,8 @@ export interface BotEnv {
   readonly log: Logger;
   readonly thinkIntervalMs: number;
   readonly failureLogIntervalMs: number;
+  /** After a `think` overran its budget (time or memory), the default AI plays for this long, ms. */
+  readonly scriptBackoffMs: number;
   readonly voteDelayMs: { readonly min: number; readonly max: number };
   readonly scriptOptions: BotScriptOptions;
   /** Told when a bot process ends (bookkeeping). */
@@ -61,6 +63,8 @@ interface State {
   readonly memory: AiMemory;
   thinkTimer: TimerRef | undefined;
   lastFailureLogMs: number | undefined;
+  /** The script is not called before this time (it overran its budget). */
+  scriptPausedUntilMs: number;
   lastBoon: string | undefined;
   ended: boolean;
   thinks: number;
@@ -99,9 +103,11 @@ function decide(s: State, nowMs: number): Record<string, unknown> | undefined {
     s.lastBoon = key;
     return boon;
   }
-  if (s.script !== undefined) {
+  if (s.script !== undefined && nowMs >= s.scriptPausedUntilMs) {
     const r = s.script.think(id, state);
     if (r.ok) return r.value;
+    // An overrun costs the node its budget on every call: let the default AI play for a while.
+    if (r.kind === 'timeout' || r.kind === 'memory') s.scriptPausedUntilMs = nowMs + env.scriptBackoffMs;
     if (s.lastFailureLogMs === undefined || nowMs - s.lastFailureLogMs >= env.failureLogIntervalMs) {
       s.lastFailureLogMs = nowMs;
       env.log.warn({ bot_id: id, match_id: s.args.matchId, mode: s.args.mode, kind: r.kind, where: r.where, detail: r.message.slice(0, 300) }, 'bot_think_failed');
@@ -137,7 +143,7 @@ function onFrame(s: State, f: OutboundFrame<string, unknown>, ctx: ProcessContex
 export const BotServer: GenServerBehaviour<State, BotArgs, never, never, unknown, 'join'> = {
   init(args) {
     return ok<State, 'join'>(
-      { args, script: undefined, latest: undefined, fresh: false, memory: {}, thinkTimer: undefined, lastFailureLogMs: undefined, lastBoon: undefined, ended: false, thinks: 0 },
+      { args, script: undefined, latest: undefined, fresh: false, memory: {}, thinkTimer: undefined, lastFailureLogMs: undefined, scriptPausedUntilMs: 0, lastBoon: undefined, ended: false, thinks: 0 },
       { continue: 'join' },
     );
   },

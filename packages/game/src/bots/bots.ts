@@ -44,6 +44,8 @@ export interface BotsOptions {
   readonly maxFillTarget?: number;
   /** A failing bot script is logged at most once per bot per this window, ms (default 60 000). */
   readonly failureLogIntervalMs?: number;
+  /** After a bot's `think` overran its time or memory budget, the default AI plays this long before the script is tried again, ms (default 10 000). */
+  readonly scriptBackoffMs?: number;
   /** A bot votes this long after `vote_start`, ms (default 1000..4000). */
   readonly voteDelayMinMs?: number;
   readonly voteDelayMaxMs?: number;
@@ -58,6 +60,7 @@ export const BOTS_DEFAULTS = Object.freeze({
   maxBotsPerMatch: 64,
   maxFillTarget: 64,
   failureLogIntervalMs: 60_000,
+  scriptBackoffMs: 10_000,
   voteDelayMinMs: 1_000,
   voteDelayMaxMs: 4_000,
 });
@@ -78,7 +81,7 @@ export interface BotQueue {
 export interface BotsDeps {
   readonly system: ActorSystem;
   /** The node's matches (`Matches` fits). */
-  readonly matches: BotMatches & { matchOf(playerId: string): string | undefined; readonly directory: { entries(): Iterable<{ readonly match_id: string; readonly mode: string; readonly players: readonly string[] }> } };
+  readonly matches: BotMatches & { matchOf(playerId: string): string | undefined; readonly directory: { entries(): Iterable<{ readonly match_id: string; readonly mode: string; readonly status: string; readonly players: readonly string[] }> } };
   /** The frame carried by a delivery push message (the server's: parse `msg.text` of a `hajime.ws.push`). */
   readonly decodePush: (msg: unknown) => OutboundFrame<string, unknown> | undefined;
   /** The mode table (sizes for queue fill). */
@@ -180,6 +183,7 @@ export class Bots {
       log: this.log,
       thinkIntervalMs: this.options.thinkIntervalMs,
       failureLogIntervalMs: this.options.failureLogIntervalMs,
+      scriptBackoffMs: this.options.scriptBackoffMs,
       voteDelayMs: { min: this.options.voteDelayMinMs, max: this.options.voteDelayMaxMs },
       scriptOptions: this.options.script,
       exited: (id) => void this.#bots.delete(id),
@@ -324,9 +328,22 @@ export class Bots {
     }
   }
 
-  /** Starts the processes of bots found in live matches without one (the spawner runs it every `sweepIntervalMs`). */
+  /**
+   * The sweep (the spawner runs it every `sweepIntervalMs`): starts the processes of bots found in live
+   * matches without one, and takes the bots out of started matches no real player is left in.
+   */
   async sweep(): Promise<void> {
     for (const e of [...this.#deps.matches.directory.entries()]) {
+      // Never a bot-only match: once no real player is left in a started match, its bots leave (and the
+      // match ends, abandoned, with no record).
+      if (e.status !== 'waiting' && e.players.length > 0 && e.players.every(isBotId)) {
+        this.log.info({ match_id: e.match_id, mode: e.mode, bots: e.players.length }, 'bots_left_alone');
+        for (const p of e.players) {
+          const b = this.#bots.get(p);
+          await this.#stopBot(b ?? { id: p, name: p, matchId: e.match_id, mode: e.mode, pid: undefined });
+        }
+        continue;
+      }
       for (const p of e.players) if (isBotId(p) && !this.#bots.has(p) && !this.#removed.has(p)) await this.#attach(e.match_id, e.mode, p);
     }
   }
