@@ -85,14 +85,3 @@ export function readBotScript(root: string, script: string): BotScriptSource {
   const file = resolveInside(root, rel);
   return { source: readFileSync(file, 'utf8'), chunk: '@' + rel, readModule: moduleReader(root, file) };
 }
-
-/**
- * A script resolver over a loaded Lua game: the `bots.script` of each mode, read fresh on every call (so
- * an edited bot script applies to the next bot). Undefined for modes without a script.
- */
-export function luaBotScripts(game: { readonly root: string; readonly modes: Readonly<Record<string, { readonly shape: { readonly bots?: { readonly script?: string } } }>> }): (mode: string) => BotScriptSource | undefined {
-  return (mode) => {
-    const script = game.modes[mode]?.shape.bots?.script;
-    return script === undefined ? undefined : readBotScript(game.root, script);
-  };
-}

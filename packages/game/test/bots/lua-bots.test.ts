@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { LuaHostServices } from '../../src/lua/host-services.js';
-import { luaBotScripts, readBotScript, BotScript } from '../../src/bots/bot-script.js';
+import { readBotScript, BotScript } from '../../src/bots/bot-script.js';
+import { luaBotConfig, luaBotScripts } from '../../src/bots/lua-bots.js';
 import type { Bots } from '../../src/bots/bots.js';
 import { luaHarness, tempGame, P1 } from '../lua/helpers.js';
 import { runtime, startBots } from './helpers.js';
@@ -138,4 +139,31 @@ t.test('bot scripts have no game table; names come from the script', async (t) =
   t.same(s.names(), ['Ada', 'Bob']);
   t.same(s.think('bot_Ada_000000', { n: 3 }), { ok: true, value: { has_game: false, id: 'bot_Ada_000000', seen: 3 } });
   t.throws(() => readBotScript(g.dir, '../outside.lua'), 'a path out of the game folder is refused');
+});
+
+t.test('queue fill of a Lua mode: its bots table and its script names', async (t) => {
+  const { Matchmaker } = await import('../../src/matchmaker/matchmaker.js');
+  const rt = await runtime();
+  const lh = await luaHarness(t, {
+    'match.lua': ARENA('bots = { script = "bots/named.lua", min_players = 3 }').replace('match_size = 1', 'match_size = 3'),
+    'bots/named.lua': 'names = { "Ada" }\nfunction think(id, state) return { dx = 1 } end',
+  }, { runtime: rt });
+  const { h, lua } = lh;
+  const ref: { bots?: Bots } = {};
+  const mm = new Matchmaker({ system: h.system, modes: h.modes, startMatch: (m, ids) => ref.bots!.guardStartMatch((mm2, p) => h.matches.startWithPlayers(mm2, p))(m, ids), notify: () => undefined });
+  await mm.start();
+  t.teardown(() => mm.stop());
+  t.same(luaBotConfig(lua.game)('default'), { script: 'bots/named.lua', minPlayers: 3 });
+  const bots = await startBots(t, h, { runtime: rt, matchmaker: mm, botConfig: luaBotConfig(lua.game), scripts: luaBotScripts(lua.game) });
+  ref.bots = bots;
+  const a = h.session(P1);
+  await mm.add(P1, { mode: 'default' });
+  await h.clock.advance(10_000);
+  const id = h.matches.matchOf(P1)!;
+  t.ok(id, 'matched with bots');
+  t.same(bots.botsIn(id).map((b) => b.name).sort(), ['2', 'Ada'], 'the script names, then the fill position');
+  const s = a.of('match.state');
+  const last = s[s.length - 1] as View;
+  const xs = bots.botsIn(id).map((b) => last.players[b.id]!.x);
+  t.ok(xs[0]! + xs[1]! > 100 + 200, 'the bots moved right, as their script says (they joined at x = 100 and 200)');
 });
