@@ -6,7 +6,8 @@
  * `match.input`: the built-in boon pick first, nothing in `voting`/`vote_pending` phases, else the bot
  * script's `think(bot_id, state)`, or the default AI when there is no script or `think` fails (logged at
  * most once a minute per bot; after an overrun of its budget the script rests for `scriptBackoffMs`). On `match.vote_start` it votes for a random option 1-4 s later. It stops
- * when its match finishes or goes away, and leaves its match when it is stopped.
+ * when its match finishes or goes away (a match restarted after a crash keeps it, when the match's
+ * delivery is wrapped by `botDelivery`), and leaves its match when it is stopped.
  *
  * Only `Bots` starts and stops it.
  */
@@ -23,6 +24,7 @@ export interface BotMatches {
   input(playerId: string, input: unknown): boolean;
   leave(playerId: string): Promise<boolean>;
   whereis(matchId: string): import('@hajime/actor').Pid | undefined;
+  matchOf(playerId: string): string | undefined;
 }
 
 /** What every bot process of one `Bots` shares. */
@@ -71,6 +73,9 @@ interface State {
 }
 
 const THINK = Object.freeze({ $: 'hajime.bot.think' as const });
+const RECHECK = Object.freeze({ $: 'hajime.bot.recheck' as const });
+/** After its match process went down, a bot looks again this long later (a restarted match keeps it). */
+export const BOT_RECHECK_MS = 500;
 interface VoteNow {
   readonly $: 'hajime.bot.vote';
   readonly voteId: string;
@@ -182,6 +187,17 @@ export const BotServer: GenServerBehaviour<State, BotArgs, never, never, unknown
       return noreply(s);
     }
     if (isDownMessage(msg)) {
+      // The match process is gone: finished (the bot stops), or crashed and being restarted by its
+      // supervisor (the bot stays if the restarted match still has it).
+      ctx.sendAfter(RECHECK, BOT_RECHECK_MS);
+      return noreply(s);
+    }
+    if (msg === RECHECK) {
+      const pid = env.matches.whereis(s.args.matchId);
+      if (pid !== undefined && pid.alive && env.matches.matchOf(id) === s.args.matchId) {
+        ctx.monitor(pid);
+        return noreply(s);
+      }
       s.ended = true;
       return stop('normal', s);
     }

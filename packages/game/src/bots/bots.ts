@@ -228,6 +228,11 @@ export class Bots {
     return this.#queued.size;
   }
 
+  /** The process of a live bot (its connection, for `botDelivery`). */
+  sessionOf(botId: string): Pid | undefined {
+    return this.#bots.get(botId)?.pid;
+  }
+
   /** The bots of a match. */
   botsIn(matchId: string): BotInfo[] {
     return [...this.#bots.values()].filter((b) => b.matchId === matchId);
