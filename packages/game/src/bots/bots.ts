@@ -28,7 +28,7 @@ import type { ModeRegistry } from '../modes.js';
 import type { StartMatch, ModeStats, AddReply } from '../matchmaker/matchmaker-server.js';
 import type { TicketInput } from '../matchmaker/matchmaker.js';
 import { BOT_NAME_LIMITS, DEFAULT_BOT_NAMES, botId, botNameAt, isBotId, validBotName } from './bot-id.js';
-import { BotScript, type BotScriptOptions, type BotScriptSource } from './bot-script.js';
+import { BOT_SCRIPT_DEFAULTS, BotScript, type BotScriptOptions, type BotScriptSource } from './bot-script.js';
 import { BotServer, type BotArgs, type BotEnv, type BotMatches } from './bot-server.js';
 
 export interface BotsOptions {
@@ -129,7 +129,14 @@ function resolveOptions(o: BotsOptions = {}): ResolvedOptions {
     out[key] = v;
   }
   if ((out['voteDelayMaxMs'] as number) < (out['voteDelayMinMs'] as number)) throw new TypeError('bots option voteDelayMaxMs must be ≥ voteDelayMinMs');
-  return Object.freeze({ ...(out as typeof BOTS_DEFAULTS), script: { ...o.script } });
+  const script: Record<string, number> = {};
+  for (const [key, v] of Object.entries(o.script ?? {})) {
+    if (v === undefined) continue;
+    if (!(key in BOT_SCRIPT_DEFAULTS) || key === 'loadInstructions') throw new TypeError(`unknown bots option script.${key}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`bots option script.${key} must be an integer ≥ 1 (got ${String(v)})`);
+    script[key] = v;
+  }
+  return Object.freeze({ ...(out as typeof BOTS_DEFAULTS), script: Object.freeze(script) as BotScriptOptions });
 }
 
 const FILL = Object.freeze({ $: 'hajime.bots.fill' as const });
