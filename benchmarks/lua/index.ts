@@ -34,7 +34,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { players: 16, ticks: 2_000, runs: 5, warmMatches: 20, loads: [10, 20, 30, 40, 50, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1_000, 1_250, 1_500, 2_000], settleMs: 2_000, windowMs: 5_000, stopAfterMisses: 2, reloadRounds: 5 };
-const SMOKE: Sizes = { players: 16, ticks: 50, runs: 2, warmMatches: 2, loads: [3], settleMs: 300, windowMs: 800, stopAfterMisses: 2, reloadRounds: 1 };
+const SMOKE: Sizes = { players: 16, ticks: 50, runs: 2, warmMatches: 0, loads: [3], settleMs: 300, windowMs: 800, stopAfterMisses: 2, reloadRounds: 1 };
 
 const TARGET_TICK_US = 100;
 const TARGET_MATCHES = 1_000;
@@ -63,8 +63,10 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
   const cost = await measureTickCost({ players: z.players, ticks: z.ticks, runs: z.runs });
   progress(`tick cost: Lua ${us(cost.luaUs)}, TypeScript ${us(cost.tsUs)} (${(cost.luaUs / cost.tsUs).toFixed(0)}×)`);
 
-  progress(`concurrency: warm-up with ${z.warmMatches} matches`);
-  await runLoad(z.warmMatches, z.settleMs / 2, z.windowMs / 2);
+  if (z.warmMatches > 0) {
+    progress(`concurrency: warm-up with ${z.warmMatches} matches`);
+    await runLoad(z.warmMatches, z.settleMs / 2, z.windowMs / 2);
+  }
   const loads: LoadResult[] = [];
   let misses = 0;
   for (const count of loadsOf(z)) {
