@@ -11,7 +11,7 @@
  *
  * Only `Bots` starts and stops it.
  */
-import { noreply, ok, stop, isDownMessage, type GenServerBehaviour, type Logger, type ProcessContext, type TimerRef } from '@hajime/actor';
+import { noreply, ok, stop, isDownMessage, type GenServerBehaviour, type HandlerResult, type Logger, type ProcessContext, type TimerRef } from '@hajime/actor';
 import type { LuaRuntime } from '@hajime/lua';
 import type { OutboundFrame } from '@hajime/protocol';
 import { isGameError } from '../errors.js';
@@ -61,7 +61,6 @@ interface State {
   readonly args: BotArgs;
   script: BotScript | undefined;
   latest: unknown;
-  fresh: boolean;
   readonly memory: AiMemory;
   thinkTimer: TimerRef | undefined;
   lastFailureLogMs: number | undefined;
@@ -69,11 +68,14 @@ interface State {
   scriptPausedUntilMs: number;
   lastBoon: string | undefined;
   ended: boolean;
-  thinks: number;
+  joinAttempts: number;
 }
 
 const THINK = Object.freeze({ $: 'hajime.bot.think' as const });
 const RECHECK = Object.freeze({ $: 'hajime.bot.recheck' as const });
+const JOIN = Object.freeze({ $: 'hajime.bot.join' as const });
+/** A bot added while its match is still starting (`game.bots.add` in `init`) tries to join this often. */
+export const BOT_JOIN_RETRY = Object.freeze({ attempts: 5, delayMs: 200 });
 /** After its match process went down, a bot looks again this long later (a restarted match keeps it). */
 export const BOT_RECHECK_MS = 500;
 interface VoteNow {
@@ -126,7 +128,6 @@ function onFrame(s: State, f: OutboundFrame<string, unknown>, ctx: ProcessContex
   switch (f.type) {
     case 'match.state':
       s.latest = f.payload;
-      s.fresh = true;
       return true;
     case 'match.vote_start': {
       const p = f.payload as { vote_id?: unknown; options?: unknown };
@@ -145,39 +146,48 @@ function onFrame(s: State, f: OutboundFrame<string, unknown>, ctx: ProcessContex
   }
 }
 
+async function join(s: State, ctx: ProcessContext): Promise<HandlerResult<State, 'join'>> {
+  const { env, matchId, id } = s.args;
+  s.joinAttempts += 1;
+  try {
+    await env.matches.join(matchId, id, ctx.self);
+  } catch (e) {
+    if (isGameError(e, 'match_not_found') && s.joinAttempts < BOT_JOIN_RETRY.attempts) {
+      ctx.sendAfter(JOIN, BOT_JOIN_RETRY.delayMs);
+      return noreply(s);
+    }
+    env.log.warn({ bot_id: id, match_id: matchId, reason: isGameError(e) ? e.reason : String(e) }, 'bot_join_failed');
+    s.ended = true;
+    return stop('normal', s);
+  }
+  const pid = env.matches.whereis(matchId);
+  if (pid === undefined) {
+    s.ended = true;
+    return stop('normal', s);
+  }
+  ctx.monitor(pid);
+  s.thinkTimer = ctx.sendInterval(THINK, env.thinkIntervalMs);
+  return noreply(s);
+}
+
 export const BotServer: GenServerBehaviour<State, BotArgs, never, never, unknown, 'join'> = {
   init(args) {
     return ok<State, 'join'>(
-      { args, script: undefined, latest: undefined, fresh: false, memory: {}, thinkTimer: undefined, lastFailureLogMs: undefined, scriptPausedUntilMs: 0, lastBoon: undefined, ended: false, thinks: 0 },
+      { args, script: undefined, latest: undefined, memory: {}, thinkTimer: undefined, lastFailureLogMs: undefined, scriptPausedUntilMs: 0, lastBoon: undefined, ended: false, joinAttempts: 0 },
       { continue: 'join' },
     );
   },
 
-  async handleContinue(_c, s, ctx) {
-    const { env, matchId, id } = s.args;
+  handleContinue(_c, s, ctx) {
     loadScript(s);
-    try {
-      await env.matches.join(matchId, id, ctx.self);
-    } catch (e) {
-      env.log.warn({ bot_id: id, match_id: matchId, reason: isGameError(e) ? e.reason : String(e) }, 'bot_join_failed');
-      s.ended = true;
-      return stop('normal', s);
-    }
-    const pid = env.matches.whereis(matchId);
-    if (pid === undefined) {
-      s.ended = true;
-      return stop('normal', s);
-    }
-    ctx.monitor(pid);
-    s.thinkTimer = ctx.sendInterval(THINK, env.thinkIntervalMs);
-    return noreply(s);
+    return join(s, ctx);
   },
 
   handleInfo(msg, s, ctx) {
     const { env, id } = s.args;
+    if (msg === JOIN) return join(s, ctx);
     if (msg === THINK) {
       if (s.latest === undefined) return noreply(s);
-      s.thinks += 1;
       const input = decide(s, ctx.system.clock.now());
       if (input !== undefined) env.matches.input(id, input);
       return noreply(s);

@@ -167,3 +167,14 @@ t.test('queue fill of a Lua mode: its bots table and its script names', async (t
   const xs = bots.botsIn(id).map((b) => last.players[b.id]!.x);
   t.ok(xs[0]! + xs[1]! > 100 + 200, 'the bots moved right, as their script says (they joined at x = 100 and 200)');
 });
+
+t.test('game.bots.add in init: the bot joins once the match is up', async (t) => {
+  const src = ARENA('').replace('function init(config) return { players = {}, n = 0, calls = {} } end', 'function init(config) return { players = {}, n = 0, calls = { game.bots.add("Early") } } end');
+  const { h, bots, id, view } = await setup(t, { 'match.lua': src });
+  await h.clock.advance(1_000);
+  const botId = view().calls[0]!.ok!;
+  t.match(botId, /^bot_Early_/);
+  t.ok(h.matches.isPlayerIn(id, botId), 'joined');
+  t.equal(bots.botsIn(id).length, 1);
+  t.equal(h.log.entries.filter((e) => e.msg === 'bot_join_failed').length, 0);
+});
