@@ -23,47 +23,15 @@ import { DynamicSupervisor, GenServer, noreply, ok, consoleLogger, isActorError,
 import type { LuaRuntime, BotsConfig } from '@hajime/lua';
 import type { OutboundFrame } from '@hajime/protocol';
 import { GameError, isGameError } from '../errors.js';
-import type { HostResult, LuaHostServices } from '../lua/host-services.js';
+import type { LuaHostServices } from '../lua/host-services.js';
+import { createBotServices } from './bot-services.js';
+import { resolveBotsOptions, type BotsOptions, type ResolvedBotsOptions } from './bots-options.js';
 import type { ModeRegistry } from '../modes.js';
 import type { StartMatch, ModeStats, AddReply } from '../matchmaker/matchmaker-server.js';
 import type { TicketInput } from '../matchmaker/matchmaker.js';
 import { BOT_NAME_LIMITS, DEFAULT_BOT_NAMES, botId, botNameAt, isBotId, validBotName } from './bot-id.js';
-import { BOT_SCRIPT_DEFAULTS, BotScript, type BotScriptOptions, type BotScriptSource } from './bot-script.js';
+import { BotScript, type BotScriptSource } from './bot-script.js';
 import { BotServer, type BotArgs, type BotEnv, type BotMatches } from './bot-server.js';
-
-export interface BotsOptions {
-  /** How often queue fill runs, ms (default 8000). */
-  readonly fillIntervalMs?: number;
-  /** How often matches are swept for bots without a process, ms (default 2000). */
-  readonly sweepIntervalMs?: number;
-  /** A bot's think loop, ms (default 100). */
-  readonly thinkIntervalMs?: number;
-  /** Bots per match (default 64). */
-  readonly maxBotsPerMatch?: number;
-  /** Highest queue-fill target (default 64). */
-  readonly maxFillTarget?: number;
-  /** A failing bot script is logged at most once per bot per this window, ms (default 60 000). */
-  readonly failureLogIntervalMs?: number;
-  /** After a bot's `think` overran its time or memory budget, the default AI plays this long before the script is tried again, ms (default 10 000). */
-  readonly scriptBackoffMs?: number;
-  /** A bot votes this long after `vote_start`, ms (default 1000..4000). */
-  readonly voteDelayMinMs?: number;
-  readonly voteDelayMaxMs?: number;
-  /** Limits of bot scripts: `thinkTimeLimitMs` (50), `thinkInstructions` (5 000 000), `memoryMaxBytes` (16 MiB). */
-  readonly script?: BotScriptOptions;
-}
-
-export const BOTS_DEFAULTS = Object.freeze({
-  fillIntervalMs: 8_000,
-  sweepIntervalMs: 2_000,
-  thinkIntervalMs: 100,
-  maxBotsPerMatch: 64,
-  maxFillTarget: 64,
-  failureLogIntervalMs: 60_000,
-  scriptBackoffMs: 10_000,
-  voteDelayMinMs: 1_000,
-  voteDelayMaxMs: 4_000,
-});
 
 /** Every reason `game.bots.add/remove` answers `{error = reason}` with (besides argument errors). */
 export const BOT_REASONS = Object.freeze(['invalid_bot_name', 'too_many_bots', 'match_not_found', 'bot_not_found', 'not_available'] as const);
@@ -118,27 +86,6 @@ interface Queued {
   readonly ticketId: string;
 }
 
-type ResolvedOptions = typeof BOTS_DEFAULTS & { readonly script: BotScriptOptions };
-
-function resolveOptions(o: BotsOptions = {}): ResolvedOptions {
-  const out: Record<string, unknown> = { ...BOTS_DEFAULTS };
-  for (const key of Object.keys(BOTS_DEFAULTS) as (keyof typeof BOTS_DEFAULTS)[]) {
-    const v = o[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`bots option ${key} must be an integer ≥ 1 (got ${String(v)})`);
-    out[key] = v;
-  }
-  if ((out['voteDelayMaxMs'] as number) < (out['voteDelayMinMs'] as number)) throw new TypeError('bots option voteDelayMaxMs must be ≥ voteDelayMinMs');
-  const script: Record<string, number> = {};
-  for (const [key, v] of Object.entries(o.script ?? {})) {
-    if (v === undefined) continue;
-    if (!(key in BOT_SCRIPT_DEFAULTS) || key === 'loadInstructions') throw new TypeError(`unknown bots option script.${key}`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TypeError(`bots option script.${key} must be an integer ≥ 1 (got ${String(v)})`);
-    script[key] = v;
-  }
-  return Object.freeze({ ...(out as typeof BOTS_DEFAULTS), script: Object.freeze(script) as BotScriptOptions });
-}
-
 const FILL = Object.freeze({ $: 'hajime.bots.fill' as const });
 const SWEEP = Object.freeze({ $: 'hajime.bots.sweep' as const });
 
@@ -161,7 +108,7 @@ const Spawner: GenServerBehaviour<Bots, Bots> = {
 };
 
 export class Bots {
-  readonly options: ResolvedOptions;
+  readonly options: ResolvedBotsOptions;
   readonly log: Logger;
   readonly #deps: BotsDeps;
   readonly #env: BotEnv;
@@ -173,10 +120,11 @@ export class Bots {
   /** Bots removed on purpose: the sweep never restarts them. */
   readonly #removed = new Set<string>();
   #sup: Pid | undefined;
+  #services: NonNullable<LuaHostServices['bots']> | undefined;
   #spawner: Pid | undefined;
 
   constructor(deps: BotsDeps) {
-    this.options = resolveOptions(deps.options);
+    this.options = resolveBotsOptions(deps.options);
     this.#deps = deps;
     this.log = deps.log ?? deps.system.logger ?? consoleLogger;
     this.#random = deps.random ?? Math.random;
@@ -268,7 +216,7 @@ export class Bots {
 
   /** The `LuaHostServices.bots` part: `game.bots.add(name)` / `game.bots.remove(name_or_id)`. */
   services(): NonNullable<LuaHostServices['bots']> {
-    return createBotServices(this);
+    return (this.#services ??= createBotServices(this));
   }
 
   /**
@@ -455,33 +403,4 @@ export class Bots {
   stopBot(b: BotInfo): Promise<void> {
     return this.#stopBot(b);
   }
-}
-
-const fail = (e: unknown): HostResult => ({ error: isGameError(e) ? e.reason : 'host_error' });
-
-/**
- * The `LuaHostServices.bots` implementation over `bots`: `game.bots.add(name)` answers `{ok = bot_id}` at
- * once and starts the bot (it joins the match a moment later, async); `game.bots.remove(name_or_id)`
- * answers `{ok = bot_id}` and the bot leaves. Refusals: `{error = "invalid_bot_name" | "too_many_bots"
- * | "match_not_found" | "bot_not_found" | "not_available"}`.
- */
-export function createBotServices(bots: Bots): NonNullable<LuaHostServices['bots']> {
-  return {
-    add(ctx, name) {
-      let id: string;
-      try {
-        id = bots.reserveScripted(ctx.matchId, name, ctx.mode);
-      } catch (e) {
-        return fail(e);
-      }
-      void bots.startReserved(id).catch(() => undefined);
-      return { ok: id };
-    },
-    remove(ctx, nameOrId) {
-      const b = bots.findBot(ctx.matchId, nameOrId);
-      if (b === undefined) return { error: 'bot_not_found' };
-      void bots.stopBot(b).catch((e: unknown) => bots.log.warn({ bot_id: b.id, err: e }, 'bot_stop_failed'));
-      return { ok: b.id };
-    },
-  };
 }

@@ -1,7 +1,8 @@
 // guides/lua-bots.md lists every refusal reason and every option with its default.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { BOTS_DEFAULTS, BOT_ONLY_MATCH, BOT_REASONS, Bots } from '../../src/bots/bots.js';
+import { BOT_ONLY_MATCH, BOT_REASONS, Bots } from '../../src/bots/bots.js';
+import { BOTS_DEFAULTS } from '../../src/bots/bots-options.js';
 import { BOT_SCRIPT_DEFAULTS } from '../../src/bots/bot-script.js';
 import { DEFAULT_AI } from '../../src/bots/default-ai.js';
 import { BOT_NAME_LIMITS, DEFAULT_BOT_NAMES } from '../../src/bots/bot-id.js';
