@@ -70,7 +70,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
   const loads: LoadResult[] = [];
   let misses = 0;
   for (const count of loadsOf(z)) {
-    const r = await runLoad(count, z.settleMs, z.windowMs);
+    const r = await runLoad(count, z.settleMs, z.windowMs, smoke ? Number.POSITIVE_INFINITY : LATE_P99_MS);
     loads.push(r);
     progress(`concurrency: ${n(count)} matches: ${r.hz.toFixed(2)} Hz, lateness p50 ${ms(r.lateP50Ms)} p99 ${ms(r.lateP99Ms)} max ${ms(r.lateMaxMs)}, CPU ${Math.round(r.cpuShare * 100)} % → ${r.sustained ? 'on time' : 'NOT on time'}`);
     misses = r.sustained ? 0 : misses + 1;
@@ -82,7 +82,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
   progress(`reload: ${z.reloadRounds} rounds through a real server and WebSocket client`);
   const reload = await measureReload(z.reloadRounds);
   const reloadMs = median(reload.samplesMs);
-  progress(`reload: ${reload.samplesMs.map((x) => ms(x)).join(', ')}`);
+  progress(`reload: visible after ${reload.samplesMs.map((x) => ms(x)).join(', ')}; applied after ${reload.appliedMs.map((x) => ms(x)).join(', ')}`);
 
   const figures: Record<string, number> = {
     lua_tick_us_16p: round(cost.luaUs),
@@ -94,6 +94,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
     lua_matches_at_10hz: best,
     reload_visible_ms: round(reloadMs),
     reload_visible_max_ms: round(Math.max(...reload.samplesMs)),
+    reload_applied_ms: round(median(reload.appliedMs)),
   };
   for (const r of loads) figures[`lua_late_p99_ms_${r.matches}`] = round(r.lateP99Ms, 2);
 
@@ -132,13 +133,17 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
         'Matches (the real match supervisor, servers and snapshots) on the real clock in this process; sessions are processes receiving every match.state, JSON-encoded once per push',
         `lateness: gap between consecutive tick starts of a match − ${TICK_MS} ms, over every match; on time: ≥ ${Math.round(MIN_RATE_SHARE * 100)} % of ${1000 / TICK_MS} Hz and p99 ≤ ${LATE_P99_MS} ms`,
         `${z.settleMs / 1000} s settle, ${z.windowMs / 1000} s window per load; the ramp stops after ${z.stopAfterMisses} loads in a row miss`,
+        ...(smoke ? ['smoke run: on time means the tick rate alone (the lateness bound is not applied at this size)'] : []),
       ],
     },
     {
       title: 'Hot reload, write → first match.state showing it (real server, WebSocket client)',
-      headers: ['round', 'ms'],
-      rows: reload.samplesMs.map((x, i) => [String(i + 1), ms(x)]),
-      notes: [`createLuaModes defaults: watcher debounce ${reload.debounceMs} ms, stat poll ${reload.pollIntervalMs} ms, fs.watch on; the mode ticks every ${reload.tickMs} ms, so up to one tick of the figure is waiting for the next match.state`],
+      headers: ['round', 'visible to the client', 'applied in the engine'],
+      rows: reload.samplesMs.map((x, i) => [String(i + 1), ms(x), ms(reload.appliedMs[i]!)]),
+      notes: [
+        `createLuaModes defaults: watcher debounce ${reload.debounceMs} ms, stat poll ${reload.pollIntervalMs} ms, fs.watch on; the mode ticks every ${reload.tickMs} ms, so up to one tick of the figure is waiting for the next match.state`,
+        'applied: the reloader\'s `reloaded` event (checked in a probe engine, body re-run in the match\'s engine); each round writes at a different point of the tick',
+      ],
     },
   ];
   return { tables, targets, figures };

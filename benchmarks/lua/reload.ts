@@ -17,6 +17,8 @@ import { GAME_DIR } from './game.js';
 export interface ReloadResult {
   /** ms from the write to the first `match.state` showing it, one per round. */
   readonly samplesMs: readonly number[];
+  /** ms from the write to the reloader's `reloaded` event (the new code in the match's engine), one per round. */
+  readonly appliedMs: readonly number[];
   readonly tickMs: number;
   readonly debounceMs: number;
   readonly pollIntervalMs: number;
@@ -42,8 +44,10 @@ export async function measureReload(rounds: number): Promise<ReloadResult> {
     if (ev.type === 'mode_config') registry.set(ev.mode, ev.config);
   });
   const failures: string[] = [];
+  let reloadedAt = Number.NaN;
   lua.reloader.on((ev) => {
     if (ev.type === 'reload_failed') failures.push(`${ev.where ?? ev.file}: ${ev.message}`);
+    if (ev.type === 'reloaded' && Number.isNaN(reloadedAt)) reloadedAt = performance.now();
   });
   const storage = await Storage.open({ dataDir: null });
   const server = await createServer({ storage, logger: false }, { plugins: [createGamePlugin({ modes: registry })] });
@@ -86,16 +90,22 @@ export async function measureReload(rounds: number): Promise<ReloadResult> {
     socket.send(JSON.stringify({ type: 'session.connect', cid: 'connect', payload: { token: access_token } }));
     await until(1, 10_000);
     const samplesMs: number[] = [];
+    const appliedMs: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const version = r + 2;
-      await sleep(r === 0 ? 150 : 700); // between rounds: past the poll interval's stat, so each write is its own change
+      // between rounds: past the poll interval's stat, so each write is its own change; the extra
+      // r/rounds of a tick moves each write to a different point of the tick, so the rounds sample the
+      // wait for the next match.state evenly instead of all at one phase
+      await sleep((r === 0 ? 150 : 700) + Math.round((r * 100) / rounds));
+      reloadedAt = Number.NaN;
       const t0 = performance.now();
       const seenIt = until(version, 10_000);
       await writeFile(file, source.replace(VERSION_LINE, `VERSION = ${version}`));
       await seenIt;
       samplesMs.push(performance.now() - t0);
+      appliedMs.push(reloadedAt - t0);
     }
-    return { samplesMs, tickMs: 100, debounceMs: 50, pollIntervalMs: 500 };
+    return { samplesMs, appliedMs, tickMs: 100, debounceMs: 50, pollIntervalMs: 500 };
   } finally {
     ws?.terminate();
     await server.close();
