@@ -16,6 +16,11 @@ export interface Delivery {
   sessionsOf(playerId: string): Pid[];
   /** Pushes `frame` to every connection of `playerId` on this node; returns how many it reached. */
   sendToPlayer(playerId: string, frame: OutboundFrame<string, unknown>): number;
+  /**
+   * Pushes `frame` to every session in `group`, encoded once (a server writes straight to the sockets).
+   * Optional: without it, `groups.broadcast(group, push(frame))`.
+   */
+  pushToGroup?(group: string, frame: OutboundFrame<string, unknown>): number;
 }
 
 /** A delivery that reaches nobody (tests of pure game logic, bots-only matches). */

@@ -106,7 +106,9 @@ export function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
 // ---- delivery ----
 
 export function pushToGroup(s: State, f: OutboundFrame<string, unknown>): void {
-  s.env.delivery.groups.broadcast(s.group, s.env.delivery.push(f));
+  const d = s.env.delivery;
+  if (d.pushToGroup !== undefined) d.pushToGroup(s.group, f);
+  else d.groups.broadcast(s.group, d.push(f));
 }
 
 export function pushToPlayer(s: State, playerId: string, f: OutboundFrame<string, unknown>): void {

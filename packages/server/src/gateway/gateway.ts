@@ -29,7 +29,7 @@ import { CLOSE_CODES, CLOSE_REASONS, closeFrameFor } from './close.js';
 import { FrameHandlers, presenceUpdate, type FrameHandler, type HandledType } from './frame-handlers.js';
 import { GatewayMetrics } from './metrics.js';
 import { RevocationLog } from './revocations.js';
-import { Session, SessionServer, playerGroup, pushMessage, revokeMessage, type GatewayLogger, type SessionArgs, type SessionEnv, type WireSocket } from './session.js';
+import { Session, SessionServer, playerGroup, pushMessage, revokeMessage, type GatewayLogger, type PushMessage, type SessionArgs, type SessionEnv, type WireSocket } from './session.js';
 
 /** The path the gateway answers upgrades on. */
 export const WS_PATH = '/ws';
@@ -70,6 +70,7 @@ export class Gateway {
   #closing = false;
   #unsubscribe: (() => void) | undefined;
   readonly #revocations = new RevocationLog();
+  readonly #writers = new Map<Pid, (msg: PushMessage) => void>();
   readonly #tooLarge: ParseResult;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
 
@@ -89,6 +90,7 @@ export class Gateway {
       metrics: this.metrics,
       log: deps.log,
       revocations: this.#revocations,
+      writers: this.#writers,
     };
   }
 
@@ -112,7 +114,26 @@ export class Gateway {
    * connections it reached (0 when the player is offline).
    */
   sendToPlayer(playerId: string, frame: OutboundFrame<string, unknown>): number {
-    return this.groups.broadcast(playerGroup(playerId), pushMessage(frame));
+    return this.pushToGroup(playerGroup(playerId), frame);
+  }
+
+  /**
+   * Pushes `frame` to every session in `group`, encoded and framed once: authenticated sessions are
+   * written to at once (no message per session), others get the push as a message. Returns how many.
+   */
+  pushToGroup(group: string, frame: OutboundFrame<string, unknown>): number {
+    const members = this.groups.getMembers(group);
+    if (members.length === 0) return 0;
+    const msg = pushMessage(frame);
+    for (const pid of members) {
+      const w = this.#writers.get(pid);
+      if (w !== undefined && pid.alive) w(msg);
+      else {
+        if (w !== undefined) this.#writers.delete(pid);
+        this.#deps.system.send(pid, msg);
+      }
+    }
+    return members.length;
   }
 
   /** Authenticated connections of `playerId` on this node. */

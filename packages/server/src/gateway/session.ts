@@ -53,6 +53,11 @@ export interface SessionEnv {
   readonly log: GatewayLogger;
   /** Revocations racing a token resolution (so a session being connected does not miss one). */
   readonly revocations: Pick<RevocationLog, 'begin' | 'end'>;
+  /**
+   * Push writers of authenticated sessions by pid: a fan-out (a match's state every tick) writes to the
+   * socket at once instead of queueing a message per session. Optional: without it pushes are messages.
+   */
+  readonly writers?: Map<Pid, (msg: PushMessage) => void>;
 }
 
 export interface SessionArgs {
@@ -110,6 +115,16 @@ export interface RevokeMessage {
   readonly familyId: string | undefined;
 }
 const IDLE_AUTH_TIMEOUT = Object.freeze({ $: 'hajime.ws.idle_auth_timeout' as const });
+/** Sent to itself by a session whose direct push found the client too slow: it stops (slow consumer). */
+const SLOW_CONSUMER = Object.freeze({ $: 'hajime.ws.slow_consumer' as const });
+/** A direct push that had to wait (the session was answering a request): written in mailbox order. */
+interface DeferredPush {
+  readonly $: 'hajime.ws.deferred_push';
+  readonly msg: PushMessage;
+}
+function isDeferred(m: unknown): m is DeferredPush {
+  return typeof m === 'object' && m !== null && (m as { $?: unknown }).$ === 'hajime.ws.deferred_push';
+}
 
 /**
  * The message that makes a session write `f` to its client as a push (any `cid` is dropped: pushes never
@@ -156,6 +171,10 @@ interface State {
   /** Set when the session must stop after the current message (slow consumer). */
   stopping: ExitReason | undefined;
   handle: SessionHandle | undefined;
+  /** Answering a request (an async handler is pending): direct pushes wait in the mailbox. */
+  busy: boolean;
+  /** Direct pushes waiting in the mailbox. */
+  deferred: number;
 }
 
 type Result = HandlerResult<State, never>;
@@ -323,7 +342,23 @@ async function connect(s: State, f: Extract<InboundFrame, { type: 'session.conne
     sendError(s, { code: 'forbidden' }, f.cid, { reason: 'player_mismatch' });
     return next(s);
   }
-  if (s.playerId === undefined) env.groups.join(playerGroup(playerId), ctx.self);
+  if (s.playerId === undefined) {
+    env.groups.join(playerGroup(playerId), ctx.self);
+    // The direct push path (see SessionEnv.writers): same checks as a queued push; a slow client makes
+    // the session stop at its next message, which this sends.
+    // While the session is answering a request (or has deferred pushes queued), a push waits in the
+    // mailbox like any other, so a reply is never overtaken by a push its request caused.
+    env.writers?.set(ctx.self, (msg) => {
+      if (s.stopping !== undefined) return;
+      if (s.busy || s.deferred > 0) {
+        s.deferred += 1;
+        ctx.send(ctx.self, { $: 'hajime.ws.deferred_push', msg } satisfies DeferredPush);
+        return;
+      }
+      writePush(s, msg);
+      if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+    });
+  }
   s.playerId = playerId;
   s.familyId = familyId;
   s.wire = f.payload.wire === 'binary' && env.ws.binaryWire ? 'binary' : 'json';
@@ -405,6 +440,8 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
       idleTimer: ctx.sendAfter(IDLE_AUTH_TIMEOUT, env.ws.idleAuthTimeoutMs),
       stopping: undefined,
       handle: undefined,
+      busy: false,
+      deferred: 0,
     } as State;
     return ok(s);
   },
@@ -424,7 +461,22 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
       sendError(s, { code: r.error.code }, r.cid, r.error.details);
       return next(s);
     }
-    return dispatch(s, r.frame, ctx);
+    // Busy from the start: a handler may push to its own player before its first await.
+    s.busy = true;
+    let out: Result | Promise<Result>;
+    try {
+      out = dispatch(s, r.frame, ctx);
+    } catch (e) {
+      s.busy = false;
+      throw e;
+    }
+    if (!(out instanceof Promise)) {
+      s.busy = false;
+      return out;
+    }
+    return out.finally(() => {
+      s.busy = false;
+    });
   },
 
   handleInfo(msg, s) {
@@ -436,6 +488,12 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
       if (msg.familyId === undefined || msg.familyId === s.familyId) return stop(closeWith(CLOSE_CODES.policy, CLOSE_REASONS.sessionRevoked), s);
       return noreply(s);
     }
+    if (isDeferred(msg)) {
+      s.deferred -= 1;
+      writePush(s, msg.msg);
+      return next(s);
+    }
+    if (msg === SLOW_CONSUMER) return next(s);
     if (msg === IDLE_AUTH_TIMEOUT) {
       s.idleTimer = undefined;
       if (s.playerId === undefined) return stop(closeWith(CLOSE_CODES.policy, CLOSE_REASONS.idleAuthTimeout), s);
@@ -444,6 +502,7 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
   },
 
   async terminate(_reason, s) {
+    s.env.writers?.delete(s.self);
     for (const fn of s.cleanups.splice(0)) {
       try {
         await fn();

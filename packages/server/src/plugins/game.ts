@@ -48,6 +48,7 @@ export function gatewayDelivery(ctx: ServerContext): Delivery {
     push: pushMessage,
     sessionsOf: (playerId) => gateway.groups.getMembers(playerGroup(playerId)),
     sendToPlayer: (playerId, f) => gateway.sendToPlayer(playerId, f),
+    pushToGroup: (group, f) => gateway.pushToGroup(group, f),
   };
 }
 
