@@ -5,7 +5,7 @@
  * it all cleanly on SIGINT/SIGTERM.
  */
 import { ActorSystem, consoleLogger } from '@hajime/actor';
-import { ModeRegistry, isLuaLoadError } from '@hajime/game';
+import { ModeRegistry, isLuaLoadError, luaBotConfig, luaBotScripts, type LuaHostServices } from '@hajime/game';
 import { chatPlugin, createGamePlugin, createLuaHostServices, createServer, presencePlugin, type DomainPlugin } from '@hajime/server';
 import { join } from 'node:path';
 import { Storage } from '@hajime/storage';
@@ -42,9 +42,27 @@ async function main(): Promise<void> {
     // The node stays up but not ready (/ready answers 503); say why plainly.
     logger.error({ event: 'migration_failed', err: storage.migrationError, details: storage.migrationError?.details }, 'hajime: a schema migration failed; not ready');
   }
+  const modes = new ModeRegistry();
+  // The game: the Lua modes of HAJIME_GAME_DIR (by default the hot-reload demo). Its game.* services
+  // (economy, leaderboards, notifications, storage objects, chat, bots) are this server's, bound below.
+  const services: LuaHostServices = {};
+  let game: LoadedGame | undefined;
+  if (config.gameDir !== null) {
+    const dir = config.gameDir ?? join(DEMO_DIR, 'lua');
+    try {
+      game = await loadGame(dir, { reload: config.luaReload, logger, modes, services });
+    } catch (e) {
+      if (isLuaLoadError(e)) {
+        logger.error({ event: 'game_load_failed', code: e.code, err: e }, `hajime: cannot load the game in ${dir}: ${e.message}`);
+        await storage.close();
+        process.exit(1);
+      }
+      throw e;
+    }
+    logger.info({ event: 'game_loaded', dir, modes: modes.names(), reload: config.luaReload }, `hajime: game modes ${modes.names().join(', ')} from ${dir}${config.luaReload ? ' (hot reload on)' : ''}`);
+  }
   const pepper = await guestPepper(config.guestPepper, config.dataDir);
   const system = new ActorSystem({ logger, snapshotStore: storage.snapshots });
-  const modes = new ModeRegistry();
   const root = await startRoot(system, { ticker: config.demoTicker, demo: config.demo });
   const server = await createServer({
     storage,
@@ -58,26 +76,8 @@ async function main(): Promise<void> {
       registration: config.registration,
       guest: { enabled: true, pepper },
     },
-  }, { plugins: [chatPlugin, presencePlugin, ...(config.gameDir === null ? [] : [createGamePlugin({ modes }) as DomainPlugin])] });
-  // The game: the Lua modes of HAJIME_GAME_DIR (by default the hot-reload demo), with game.* services
-  // on this server's economy, leaderboards, notifications, storage objects and chat.
-  let game: LoadedGame | undefined;
-  if (config.gameDir !== null) {
-    const dir = config.gameDir ?? join(DEMO_DIR, 'lua');
-    try {
-      game = await loadGame(dir, { reload: config.luaReload, logger, modes, services: createLuaHostServices(server.context) });
-    } catch (e) {
-      if (isLuaLoadError(e)) {
-        logger.error({ event: 'game_load_failed', code: e.code, err: e }, `hajime: cannot load the game in ${dir}: ${e.message}`);
-        await server.close();
-        await system.stop();
-        await storage.close();
-        process.exit(1);
-      }
-      throw e;
-    }
-    logger.info({ event: 'game_loaded', dir, modes: modes.names(), reload: config.luaReload }, `hajime: game modes ${modes.names().join(', ')} from ${dir}${config.luaReload ? ' (hot reload on)' : ''}`);
-  }
+  }, { plugins: [chatPlugin, presencePlugin, ...(config.gameDir === null ? [] : [createGamePlugin({ modes, ...(game === undefined ? {} : { bots: { botConfig: luaBotConfig(game.lua.game), scripts: luaBotScripts(game.lua.game), runtime: game.lua.game.runtime } }) }) as DomainPlugin])] });
+  Object.assign(services, createLuaHostServices(server.context));
   if (config.demoPage) await serveDemoPage(server.app, DEMO_DIR);
   let address: string;
   try {

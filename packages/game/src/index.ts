@@ -76,3 +76,14 @@ export { LUA_CALLBACK_BUDGETS, LUA_CALLBACK_TIME_LIMITS_MS, type LuaCallback, ty
 export type { LuaHostServices, HostCallContext, HostResult, HostAnswer } from './lua/host-services.js';
 export type { LuaState } from './lua/lua-behaviour.js';
 export { LuaRuntime, LuaLoadError, isLuaLoadError, LUA_ERRORS } from '@hajime/lua';
+
+// Bots: one process per bot, queue fill, game.bots services, the default AI
+export { Bots, BOT_REASONS, BOT_ONLY_MATCH, type BotsDeps, type BotInfo, type BotQueue } from './bots/bots.js';
+export { BOTS_DEFAULTS, resolveBotsOptions, type BotsOptions, type ResolvedBotsOptions } from './bots/bots-options.js';
+export { createBotServices } from './bots/bot-services.js';
+export { botDelivery } from './bots/bot-delivery.js';
+export { isBotId, botId, validBotName, botNameAt, BOT_ID_PREFIX, DEFAULT_BOT_NAMES, BOT_NAME_LIMITS } from './bots/bot-id.js';
+export { BotScript, readBotScript, BOT_SCRIPT_DEFAULTS, type BotScriptSource, type BotScriptOptions } from './bots/bot-script.js';
+export { luaBotConfig, luaBotScripts, type LuaBotGame } from './bots/lua-bots.js';
+export { defaultAi, builtinInput, inputSuppressed, DEFAULT_AI, SUPPRESSING_PHASES, type AiMemory, type AiContext } from './bots/default-ai.js';
+export type { BotMatches } from './bots/bot-server.js';

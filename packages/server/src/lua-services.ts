@@ -1,5 +1,6 @@
 /**
- * The server side of Lua's `game.*` services (asobi-reference §2.24): `game.economy.*` on the wallets
+ * The server side of Lua's `game.*` services (asobi-reference §2.24): `game.bots.*` on the game plugin's
+ * bots, `game.economy.*` on the wallets
  * and store, `game.leaderboard.*` on the live boards, `game.notify` / `notify_many` through the
  * notifier (stored and pushed as `notification.new`), `game.storage.*` on the storage objects (global
  * rows and per-player rows, written as trusted server code) and `game.chat.send` on the live channels.
@@ -23,6 +24,10 @@ export function createLuaHostServices(ctx: ServerContext): LuaHostServices {
   const reason = (c: HostCallContext, r: string | undefined) => r ?? `lua:${c.mode}`;
   const ref = (c: HostCallContext) => ({ reference_type: 'match', reference_id: c.matchId });
   return {
+    bots: {
+      add: (c, name) => ctx.services.bots?.services().add(c, name) ?? NOT_AVAILABLE,
+      remove: (c, nameOrId) => ctx.services.bots?.services().remove(c, nameOrId) ?? NOT_AVAILABLE,
+    },
     economy: {
       grant: (c, playerId, currency, amount, why) => storage.economy.grant(playerId, currency, amount, { reason: reason(c, why), ...ref(c) }).then((e) => ({ ok: { balance: e.balance_after } })),
       debit: (c, playerId, currency, amount, why) => storage.economy.debit(playerId, currency, amount, { reason: reason(c, why), ...ref(c) }).then((e) => ({ ok: { balance: e.balance_after } })),

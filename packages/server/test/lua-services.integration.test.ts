@@ -6,12 +6,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModeRegistry, createLuaModes } from '@hajime/game';
-import { chatPlugin, createGamePlugin, createLuaHostServices } from '../src/index.js';
+import { chatPlugin, createGamePlugin, createLuaHostServices, type GameRuntime } from '../src/index.js';
 import { clients, connected, listenWs, registerPlayer, type TestSocket } from './gateway-client.js';
 import { testServer, testStorage, uniqueName } from './helpers.js';
 
 const SCRIPT = `
 match_size = 1
+max_players = 4
 quick_play = true
 function init() return { answers = {} } end
 function join(p, s) return s end
@@ -25,6 +26,7 @@ function handle_input(p, input, s)
   elseif input.op == "global" then r = game.storage.set("world", "motd", { text = "hi" })
   elseif input.op == "chat" then r = game.chat.send(input.channel, p, "gg from lua")
   elseif input.op == "bad" then r = game.economy.grant(p)
+  elseif input.op == "bot" then r = game.bots.add("Spark")
   end
   s.answers[input.op] = r
   return s
@@ -46,7 +48,8 @@ async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise
 t.test("Lua's game.* services on a real server", async (t) => {
   const storage = await testStorage(t);
   const modes = new ModeRegistry();
-  const server = await testServer(t, storage, {}, { plugins: [chatPlugin, createGamePlugin({ modes })] });
+  let game: GameRuntime | undefined;
+  const server = await testServer(t, storage, {}, { plugins: [chatPlugin, createGamePlugin({ modes, onStart: (g) => (game = g) })] });
   const dir = await mkdtemp(join(tmpdir(), 'hajime-lua-services-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'match.lua'), SCRIPT);
@@ -60,7 +63,9 @@ t.test("Lua's game.* services on a real server", async (t) => {
   const socket: TestSocket = await connected(open, p.access_token);
   const channel = `global:${uniqueName('lua')}`;
   t.match(await socket.request('chat.join', { channel_id: channel }), { type: 'chat.joined' });
-  t.match(await socket.request('match.find_or_create', { mode: 'default' }), { type: 'match.joined' });
+  const joined = await socket.request('match.find_or_create', { mode: 'default' });
+  t.match(joined, { type: 'match.joined' });
+  const matchId = (joined.payload as { match_id: string }).match_id;
   const answers = async (op: string) => {
     for (;;) {
       const f = await socket.next();
@@ -93,6 +98,11 @@ t.test("Lua's game.* services on a real server", async (t) => {
   socket.send({ type: 'match.input', payload: { op: 'global' } });
   await answers('global');
   t.same(await until(async () => (await storage.objects.get('world', 'motd'))?.value, 'the global object'), { text: 'hi' });
+
+  socket.send({ type: 'match.input', payload: { op: 'bot' } });
+  const bot = (await answers('bot')) as { ok: string };
+  t.match(bot, { ok: /^bot_Spark_[0-9a-f]{6}$/ }, 'game.bots.add answers with the bot id');
+  t.ok(await until(async () => (game!.matches.get(matchId)?.players.includes(bot.ok) ? true : undefined), 'the bot joining'), 'the bot joined the match');
 
   socket.send({ type: 'match.input', payload: { op: 'chat', channel } });
   const said = await until(async () => {
