@@ -200,7 +200,9 @@ function writable(s: State): boolean {
 
 function write(s: State, text: string): void {
   if (!writable(s)) return;
-  s.socket.send(text);
+  // One buffer, one socket write (ws would write a header and the string separately).
+  if (s.socket.sendFrame !== undefined) s.socket.sendFrame(textFrame(text), text);
+  else s.socket.send(text);
   s.env.metrics.framesOut.inc();
 }
 
