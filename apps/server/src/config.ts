@@ -7,6 +7,22 @@ import type { LogLevel } from '@hajime/actor';
 import { LOG_LEVELS } from '@hajime/actor';
 import type { DemoOptions } from './demo.js';
 
+type OidcName = 'google' | 'apple' | 'microsoft' | 'discord';
+interface OidcEnv {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly jwksUrl?: string;
+}
+interface SteamEnv {
+  readonly apiKey: string;
+  readonly appId: string;
+  readonly apiBaseUrl?: string;
+  readonly identity?: string;
+}
+
+/** Issuers of the providers that have one fixed issuer; the others need `HAJIME_OIDC_<P>_ISSUER`. */
+export const DEFAULT_OIDC_ISSUERS: Readonly<Partial<Record<OidcName, string>>> = Object.freeze({ google: 'https://accounts.google.com', apple: 'https://appleid.apple.com' });
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
@@ -29,6 +45,10 @@ export interface AppConfig {
   readonly gameDir: string | undefined | null;
   /** Re-run saved Lua scripts in running matches (`HAJIME_LUA_RELOAD`, default on). */
   readonly luaReload: boolean;
+  /** Third-party sign-in (OIDC), by provider: from `HAJIME_OIDC_<PROVIDER>_CLIENT_ID` / `_ISSUER` / `_JWKS_URL`. */
+  readonly oidc: Readonly<Partial<Record<OidcName, OidcEnv>>>;
+  /** Steam sign-in: `HAJIME_STEAM_API_KEY` + `HAJIME_STEAM_APP_ID` (+ `_API_BASE_URL`, `_IDENTITY`). */
+  readonly steam: SteamEnv | undefined;
   /** Serve the demo page at `/` (default: when the game is the built-in demo; `HAJIME_DEMO_PAGE=1` forces it). */
   readonly demoPage: boolean;
 }
@@ -61,6 +81,38 @@ function gameDir(env: NodeJS.ProcessEnv): string | undefined | null {
   return raw;
 }
 
+function opt(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function oidc(env: NodeJS.ProcessEnv): Partial<Record<OidcName, OidcEnv>> {
+  const out: Partial<Record<OidcName, OidcEnv>> = {};
+  for (const p of ['google', 'apple', 'microsoft', 'discord'] as const) {
+    const P = p.toUpperCase();
+    const clientId = opt(env, `HAJIME_OIDC_${P}_CLIENT_ID`);
+    const issuer = opt(env, `HAJIME_OIDC_${P}_ISSUER`) ?? DEFAULT_OIDC_ISSUERS[p];
+    const jwksUrl = opt(env, `HAJIME_OIDC_${P}_JWKS_URL`);
+    if (clientId === undefined) {
+      if (opt(env, `HAJIME_OIDC_${P}_ISSUER`) !== undefined || jwksUrl !== undefined) throw new Error(`HAJIME_OIDC_${P}_CLIENT_ID is required to enable ${p} sign-in`);
+      continue;
+    }
+    if (issuer === undefined) throw new Error(`HAJIME_OIDC_${P}_ISSUER is required for ${p} sign-in (its issuer depends on your tenant or app)`);
+    out[p] = Object.freeze({ issuer, clientId, ...(jwksUrl === undefined ? {} : { jwksUrl }) });
+  }
+  return out;
+}
+
+function steam(env: NodeJS.ProcessEnv): SteamEnv | undefined {
+  const apiKey = opt(env, 'HAJIME_STEAM_API_KEY');
+  const appId = opt(env, 'HAJIME_STEAM_APP_ID');
+  if (apiKey === undefined && appId === undefined) return undefined;
+  if (apiKey === undefined || appId === undefined) throw new Error('HAJIME_STEAM_API_KEY and HAJIME_STEAM_APP_ID are both needed for Steam sign-in');
+  const apiBaseUrl = opt(env, 'HAJIME_STEAM_API_BASE_URL');
+  const identity = opt(env, 'HAJIME_STEAM_IDENTITY');
+  return Object.freeze({ apiKey, appId, ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }), ...(identity === undefined ? {} : { identity }) });
+}
+
 /** Reads and validates the configuration. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const level = (env['HAJIME_LOG_LEVEL'] ?? 'info') as LogLevel;
@@ -84,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     guestPepper: pepper === undefined || pepper === '' ? undefined : pepper,
     trustProxy: flag(env, 'HAJIME_TRUST_PROXY'),
     demoTicker: flag(env, 'HAJIME_DEMO'),
+    oidc: Object.freeze(oidc(env)),
+    steam: steam(env),
     gameDir: gameDir(env),
     demoPage: gameDir(env) === undefined || flag(env, 'HAJIME_DEMO_PAGE'),
     luaReload: env['HAJIME_LUA_RELOAD'] === undefined || env['HAJIME_LUA_RELOAD'] === '' ? true : flag(env, 'HAJIME_LUA_RELOAD'),

@@ -64,19 +64,30 @@ async function main(): Promise<void> {
   const pepper = await guestPepper(config.guestPepper, config.dataDir);
   const system = new ActorSystem({ logger, snapshotStore: storage.snapshots });
   const root = await startRoot(system, { ticker: config.demoTicker, demo: config.demo });
-  const server = await createServer({
-    storage,
-    system,
-    logger: { level: config.logLevel },
-    dev: config.dev,
-    corsOrigins: config.corsOrigins,
-    trustProxy: config.trustProxy,
-    ...(config.wsOrigins === undefined ? {} : { ws: { allowedOrigins: config.wsOrigins } }),
-    auth: {
-      registration: config.registration,
-      guest: { enabled: true, pepper },
-    },
-  }, { plugins: [chatPlugin, presencePlugin, ...(config.gameDir === null ? [] : [createGamePlugin({ modes, ...(game === undefined ? {} : { bots: { botConfig: luaBotConfig(game.lua.game), scripts: luaBotScripts(game.lua.game), runtime: game.lua.game.runtime } }) }) as DomainPlugin])] });
+  let server: Awaited<ReturnType<typeof createServer>>;
+  try {
+    server = await createServer({
+      storage,
+      system,
+      logger: { level: config.logLevel },
+      dev: config.dev,
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      ...(config.wsOrigins === undefined ? {} : { ws: { allowedOrigins: config.wsOrigins } }),
+      auth: {
+        registration: config.registration,
+        guest: { enabled: true, pepper },
+        providers: config.oidc,
+        ...(config.steam === undefined ? {} : { steam: config.steam }),
+      },
+    }, { plugins: [chatPlugin, presencePlugin, ...(config.gameDir === null ? [] : [createGamePlugin({ modes, ...(game === undefined ? {} : { bots: { botConfig: luaBotConfig(game.lua.game), scripts: luaBotScripts(game.lua.game), runtime: game.lua.game.runtime } }) }) as DomainPlugin])] });
+  } catch (e) {
+    // A bad sign-in provider setting (an http issuer, ...) is a configuration error.
+    logger.error({ event: 'config_invalid', err: e }, `hajime: ${(e as Error).message}`);
+    await system.stop();
+    await storage.close();
+    process.exit(2);
+  }
   Object.assign(services, createLuaHostServices(server.context));
   if (config.demoPage) await serveDemoPage(server.app, DEMO_DIR);
   let address: string;
