@@ -14,12 +14,14 @@ import type { RateLimitGroup, ResolvedOptions } from './options.js';
 import type { RpcRegistry } from './rpc/registry.js';
 import type { Leaderboards } from './leaderboards/leaderboards.js';
 import type { Chat } from './chat/chat.js';
+import type { Tournaments } from './tournaments/tournaments.js';
 import type { Bots } from '@hajime/game';
 
 /** Live services a plugin started, for other plugins (and Lua's `game.*`) to use; set when started. */
 export interface ServerServices {
   leaderboards?: Leaderboards;
   chat?: Chat;
+  tournaments?: Tournaments;
   /** The game plugin's bots (for Lua's `game.bots.*`). */
   bots?: Bots;
 }

@@ -96,3 +96,18 @@ t.test('tournament routes', async (t) => {
     t.same((await storage.tournaments.entries(soon.id)).map((e) => e.player_id).sort(), [a.id, b.id].sort(), 'participants persisted');
   });
 });
+
+t.test('with the default plugins, rewards read the live boards (scores not flushed yet count)', async (t) => {
+  const storage = await testStorage(t);
+  const server = await testServer(t, storage);
+  const { tournaments, leaderboards } = server.context.services;
+  t.ok(tournaments && leaderboards, 'both services are published');
+  const r = (await server.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { username: uniqueName('tl'), password: 'password123' } })).json();
+  const now = Date.now();
+  const row = await tournaments!.create({ name: uniqueName('Live'), rewards: [{ rank: 1, currency: 'gold', amount: 9 }], start_at: new Date(now - 1000), end_at: new Date(now + 3_600_000) });
+  await tournaments!.join(row.id, r.player_id);
+  await leaderboards!.submit(row.leaderboard_id, r.player_id, 5);
+  t.same(await storage.leaderboards.top(row.leaderboard_id, 5), [], 'the score is not in the database yet');
+  await tournaments!.finish(row.id);
+  t.equal(await storage.economy.balance(r.player_id, 'gold'), 9, 'the winner was paid from the live board');
+});

@@ -70,7 +70,7 @@ export function tournamentOut(t: Tournament): TournamentJson {
 export interface TournamentsPluginOptions extends TournamentsOptions {
   /** Serve this `Tournaments` (started here if needed; its owner stops it) instead of creating one. */
   readonly tournaments?: Tournaments;
-  /** Final standings for rewards when the plugin creates the service (default: the persisted boards). Pass the server's `Leaderboards`. */
+  /** Final standings for rewards when the plugin creates the service (default: the server's live `Leaderboards` when the leaderboards plugin runs, else the persisted boards). */
   readonly standings?: StandingsSource;
 }
 
@@ -84,10 +84,14 @@ export interface TournamentsPluginOptions extends TournamentsOptions {
  */
 export function createTournamentsPlugin(options: TournamentsPluginOptions = {}) {
   return async function tournamentsRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-    const { tournaments: given, standings, ...rest } = options;
+    const { tournaments: given, standings: configured, ...rest } = options;
+    // Standings default to the server's live boards (the leaderboards plugin runs first), so rewards see
+    // scores not flushed yet; without that plugin, the persisted boards.
+    const standings = configured ?? ctx.services.leaderboards;
     const service =
       given ?? new Tournaments({ system: ctx.system, storage: ctx.storage, ...(standings === undefined ? {} : { standings }), options: rest });
     await service.start();
+    ctx.services.tournaments = service;
     if (given === undefined) app.addHook('onClose', async () => service.stop());
     const security = [{ bearer: [] }];
     const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID_PATTERN } } } as const;
