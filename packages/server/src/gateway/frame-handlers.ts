@@ -90,17 +90,31 @@ export class FrameRefusal extends Error {
 /** Handlers by inbound type. One per type; `replace: true` swaps an existing one. */
 export class FrameHandlers {
   readonly #handlers = new Map<string, FrameHandler<never>>();
+  readonly #inline = new Set<string>();
 
-  /** Registers the handler of `type`. Throws for session types and, unless `replace`, for a type already handled. */
-  register<T extends HandledType>(type: T, handler: FrameHandler<T>, options: { readonly replace?: boolean } = {}): void {
+  /**
+   * Registers the handler of `type`. Throws for session types and, unless `replace`, for a type already
+   * handled. `inline: true` marks a synchronous handler the gateway may run as the frame arrives when the
+   * session is idle (nothing queued, no request pending), skipping the mailbox: what the session would do
+   * next anyway, without the hop (`match.input`). It must not return a promise.
+   */
+  register<T extends HandledType>(type: T, handler: FrameHandler<T>, options: { readonly replace?: boolean; readonly inline?: boolean } = {}): void {
     if (SESSION_TYPES.has(type)) throw new Error(`${type} is answered by the session itself`);
     if (this.#handlers.has(type) && options.replace !== true) throw new Error(`a handler for ${type} is already registered`);
     this.#handlers.set(type, handler as FrameHandler<never>);
+    if (options.inline === true) this.#inline.add(type);
+    else this.#inline.delete(type);
   }
 
   /** Removes the handler of `type`; returns whether there was one. */
   unregister(type: HandledType): boolean {
+    this.#inline.delete(type);
     return this.#handlers.delete(type);
+  }
+
+  /** Whether `type`'s handler may run inline (see `register`). */
+  isInline(type: string): boolean {
+    return this.#inline.has(type);
   }
 
   get(type: string): FrameHandler | undefined {

@@ -71,6 +71,7 @@ export class Gateway {
   #unsubscribe: (() => void) | undefined;
   readonly #revocations = new RevocationLog();
   readonly #writers = new Map<Pid, (msg: PushMessage) => void>();
+  readonly #inline = new Map<Pid, (result: ParseResult) => boolean>();
   readonly #tooLarge: ParseResult;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
 
@@ -91,6 +92,7 @@ export class Gateway {
       log: deps.log,
       revocations: this.#revocations,
       writers: this.#writers,
+      inline: this.#inline,
     };
   }
 
@@ -100,7 +102,7 @@ export class Gateway {
    * unless `replace: true`. A type without a handler answers `ws.request_failed` (`details.reason:
    * 'not_available'`). `presence.update` has a default handler.
    */
-  registerFrameHandler<T extends HandledType>(type: T, handler: FrameHandler<T>, options: { readonly replace?: boolean } = {}): void {
+  registerFrameHandler<T extends HandledType>(type: T, handler: FrameHandler<T>, options: { readonly replace?: boolean; readonly inline?: boolean } = {}): void {
     this.#handlers.register(type, handler, options);
   }
 
@@ -249,8 +251,13 @@ export class Gateway {
       const bytes = data as Buffer;
       // Measured before parsing: an oversize frame is never decoded.
       const result = bytes.byteLength > maxFrameBytes ? tooLarge : parseFrame(bytes, maxFrameBytes);
-      if (pid !== undefined) Session.frame(pid, result);
-      else deliver((p) => Session.frame(p, result));
+      if (pid !== undefined) {
+        // An authenticated, idle session runs inline handlers at once (see FrameHandlers.register).
+        const inline = this.#inline.get(pid);
+        if (inline !== undefined && pid.alive) {
+          if (!inline(result)) Session.frame(pid, result, true);
+        } else Session.frame(pid, result);
+      } else deliver((p) => Session.frame(p, result));
     });
     ws.once('close', () => {
       closed = true;

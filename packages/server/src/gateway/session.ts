@@ -58,6 +58,12 @@ export interface SessionEnv {
    * socket at once instead of queueing a message per session. Optional: without it pushes are messages.
    */
   readonly writers?: Map<Pid, (msg: PushMessage) => void>;
+  /**
+   * Inline frame runners of authenticated sessions by pid: the gateway offers each arriving frame; the
+   * session runs it at once when its handler is inline and the session is idle (true), else the gateway
+   * casts it as usual, counted so later frames never overtake it (false).
+   */
+  readonly inline?: Map<Pid, (result: ParseResult) => boolean>;
 }
 
 export interface SessionArgs {
@@ -75,7 +81,7 @@ export function playerGroup(playerId: string): string {
 
 /** Casts from the socket side. */
 export type SessionCast =
-  | { readonly type: 'frame'; readonly result: ParseResult }
+  | { readonly type: 'frame'; readonly result: ParseResult; readonly counted?: boolean }
   | { readonly type: 'binary' }
   | { readonly type: 'socket_closed' };
 
@@ -142,7 +148,7 @@ export function revokeMessage(familyId: string | undefined): RevokeMessage {
 /** The client API of a session, for the socket side. */
 export const Session = {
   /** A parsed (or refused) text frame. */
-  frame: (pid: Pid, result: ParseResult): void => GenServer.cast(pid, { type: 'frame', result } satisfies SessionCast),
+  frame: (pid: Pid, result: ParseResult, counted = false): void => GenServer.cast(pid, { type: 'frame', result, counted } satisfies SessionCast),
   /** A binary frame (refused: the uplink is text only). */
   binary: (pid: Pid): void => GenServer.cast(pid, BINARY),
   /** The client closed the socket (or it dropped): the session ends. */
@@ -175,6 +181,8 @@ interface State {
   busy: boolean;
   /** Direct pushes waiting in the mailbox. */
   deferred: number;
+  /** Frames offered inline but queued (the session was not idle): later frames queue behind them. */
+  queuedFrames: number;
 }
 
 type Result = HandlerResult<State, never>;
@@ -252,6 +260,35 @@ function admit(s: State, now: number): boolean {
   }
   s.windowCount++;
   return s.windowCount <= s.env.ws.framesPerSecond;
+}
+
+/**
+ * Runs a frame as it arrives, outside the mailbox, when that is what the session would do next anyway:
+ * the frame's handler is inline, nothing is queued before it, no request is pending, the session is not
+ * stopping. The same steps as `handleCast` (rate window, dispatch); a stop it causes is carried out by
+ * a message to itself. False: the caller casts the frame (counted, so later frames queue behind it).
+ */
+function runInline(s: State, result: ParseResult, ctx: ProcessContext): boolean {
+  const idle = !s.busy && s.deferred === 0 && s.queuedFrames === 0 && s.stopping === undefined;
+  if (!idle || !result.ok || !s.env.handlers.isInline(result.frame.type)) {
+    s.queuedFrames += 1;
+    return false;
+  }
+  if (!admit(s, ctx.system.clock.now())) sendError(s, { code: 'rate_limited' }, result.frame.cid, { limit: s.env.ws.framesPerSecond, window_ms: FRAME_WINDOW_MS });
+  else {
+    const out = dispatch(s, result.frame, ctx);
+    if (out instanceof Promise) {
+      // Not inline after all: hold later frames and pushes until it settles.
+      s.busy = true;
+      void out.finally(() => {
+        s.busy = false;
+        if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+      });
+      return true;
+    }
+  }
+  if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+  return true;
 }
 
 function cidOf(msg: SessionCast): string | undefined {
@@ -360,6 +397,7 @@ async function connect(s: State, f: Extract<InboundFrame, { type: 'session.conne
       writePush(s, msg);
       if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
     });
+    env.inline?.set(ctx.self, (result) => runInline(s, result, ctx));
   }
   s.playerId = playerId;
   s.familyId = familyId;
@@ -444,11 +482,13 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
       handle: undefined,
       busy: false,
       deferred: 0,
+      queuedFrames: 0,
     } as State;
     return ok(s);
   },
 
   handleCast(msg, s, ctx) {
+    if (msg.type === 'frame' && msg.counted === true) s.queuedFrames -= 1;
     if (msg.type === 'socket_closed') return stop('normal', s);
     if (!admit(s, ctx.system.clock.now())) {
       sendError(s, { code: 'rate_limited' }, cidOf(msg), { limit: s.env.ws.framesPerSecond, window_ms: FRAME_WINDOW_MS });
@@ -505,6 +545,7 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
 
   async terminate(_reason, s) {
     s.env.writers?.delete(s.self);
+    s.env.inline?.delete(s.self);
     for (const fn of s.cleanups.splice(0)) {
       try {
         await fn();

@@ -110,9 +110,14 @@ export function registerMatchRoutes(app: FastifyInstance, ctx: ServerContext, ma
     return frame('match.left', { success: true });
   });
 
-  gateway.registerFrameHandler('match.input', ({ payload, session }) => {
-    if (!matches.input(session.playerId, payload)) notInMatch(session, ctx.system.clock.now());
-  });
+  // Inputs are the hot path: run as they arrive when the session is idle (no mailbox hop).
+  gateway.registerFrameHandler(
+    'match.input',
+    ({ payload, session }) => {
+      if (!matches.input(session.playerId, payload)) notInMatch(session, ctx.system.clock.now());
+    },
+    { inline: true },
+  );
 
   // ---- REST ----
 
