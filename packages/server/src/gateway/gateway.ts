@@ -29,7 +29,7 @@ import { CLOSE_CODES, CLOSE_REASONS, closeFrameFor } from './close.js';
 import { FrameHandlers, presenceUpdate, type FrameHandler, type HandledType } from './frame-handlers.js';
 import { GatewayMetrics } from './metrics.js';
 import { RevocationLog } from './revocations.js';
-import { Session, SessionServer, playerGroup, pushMessage, revokeMessage, type GatewayLogger, type PushMessage, type SessionArgs, type SessionEnv, type WireSocket } from './session.js';
+import { Session, SessionServer, playerGroup, pushMessage, revokeMessage, type GatewayLogger, type DirectPath, type SessionArgs, type SessionEnv, type WireSocket } from './session.js';
 
 /** The path the gateway answers upgrades on. */
 export const WS_PATH = '/ws';
@@ -70,8 +70,7 @@ export class Gateway {
   #closing = false;
   #unsubscribe: (() => void) | undefined;
   readonly #revocations = new RevocationLog();
-  readonly #writers = new Map<Pid, (msg: PushMessage) => void>();
-  readonly #inline = new Map<Pid, (result: ParseResult) => boolean>();
+  readonly #direct = new Map<Pid, DirectPath>();
   readonly #tooLarge: ParseResult;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
 
@@ -91,8 +90,7 @@ export class Gateway {
       metrics: this.metrics,
       log: deps.log,
       revocations: this.#revocations,
-      writers: this.#writers,
-      inline: this.#inline,
+      direct: this.#direct,
     };
   }
 
@@ -128,10 +126,10 @@ export class Gateway {
     if (members.length === 0) return 0;
     const msg = pushMessage(frame);
     for (const pid of members) {
-      const w = this.#writers.get(pid);
-      if (w !== undefined && pid.alive) w(msg);
+      const d = this.#direct.get(pid);
+      if (d !== undefined && pid.alive) d.push(msg);
       else {
-        if (w !== undefined) this.#writers.delete(pid);
+        if (d !== undefined) this.#direct.delete(pid);
         this.#deps.system.send(pid, msg);
       }
     }
@@ -253,9 +251,9 @@ export class Gateway {
       const result = bytes.byteLength > maxFrameBytes ? tooLarge : parseFrame(bytes, maxFrameBytes);
       if (pid !== undefined) {
         // An authenticated, idle session runs inline handlers at once (see FrameHandlers.register).
-        const inline = this.#inline.get(pid);
-        if (inline !== undefined && pid.alive) {
-          if (!inline(result)) Session.frame(pid, result, true);
+        const d = this.#direct.get(pid);
+        if (d !== undefined && pid.alive) {
+          if (!d.frame(result)) Session.frame(pid, result, true);
         } else Session.frame(pid, result);
       } else deliver((p) => Session.frame(p, result));
     });

@@ -54,16 +54,19 @@ export interface SessionEnv {
   /** Revocations racing a token resolution (so a session being connected does not miss one). */
   readonly revocations: Pick<RevocationLog, 'begin' | 'end'>;
   /**
-   * Push writers of authenticated sessions by pid: a fan-out (a match's state every tick) writes to the
-   * socket at once instead of queueing a message per session. Optional: without it pushes are messages.
+   * The direct paths of authenticated sessions, by pid (optional: without it everything goes through
+   * the mailbox). `push`: a fan-out (a match's state every tick) writes to the socket at once instead of
+   * queueing a message per session. `frame`: the gateway offers each arriving frame; the session runs it
+   * at once when its handler is inline and the session is idle (true), else the gateway casts it as
+   * usual, counted so later frames never overtake it (false).
    */
-  readonly writers?: Map<Pid, (msg: PushMessage) => void>;
-  /**
-   * Inline frame runners of authenticated sessions by pid: the gateway offers each arriving frame; the
-   * session runs it at once when its handler is inline and the session is idle (true), else the gateway
-   * casts it as usual, counted so later frames never overtake it (false).
-   */
-  readonly inline?: Map<Pid, (result: ParseResult) => boolean>;
+  readonly direct?: Map<Pid, DirectPath>;
+}
+
+/** A session's direct paths (one small object per authenticated session, no closures). */
+export interface DirectPath {
+  push(msg: PushMessage): void;
+  frame(result: ParseResult): boolean;
 }
 
 export interface SessionArgs {
@@ -262,6 +265,33 @@ function admit(s: State, now: number): boolean {
   return s.windowCount <= s.env.ws.framesPerSecond;
 }
 
+/** The direct paths of one session (see `SessionEnv.direct`). */
+class Direct implements DirectPath {
+  constructor(
+    readonly s: State,
+    readonly ctx: ProcessContext,
+  ) {}
+  /**
+   * Same checks as a queued push; a slow client makes the session stop at its next message, which this
+   * sends. While the session is answering a request (or has deferred pushes queued), a push waits in the
+   * mailbox like any other, so a reply is never overtaken by a push its request caused.
+   */
+  push(msg: PushMessage): void {
+    const { s, ctx } = this;
+    if (s.stopping !== undefined) return;
+    if (s.busy || s.deferred > 0) {
+      s.deferred += 1;
+      ctx.send(ctx.self, { $: 'hajime.ws.deferred_push', msg } satisfies DeferredPush);
+      return;
+    }
+    writePush(s, msg);
+    if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+  }
+  frame(result: ParseResult): boolean {
+    return runInline(this.s, result, this.ctx);
+  }
+}
+
 /**
  * Runs a frame as it arrives, outside the mailbox, when that is what the session would do next anyway:
  * the frame's handler is inline, nothing is queued before it, no request is pending, the session is not
@@ -383,21 +413,7 @@ async function connect(s: State, f: Extract<InboundFrame, { type: 'session.conne
   }
   if (s.playerId === undefined) {
     env.groups.join(playerGroup(playerId), ctx.self);
-    // The direct push path (see SessionEnv.writers): same checks as a queued push; a slow client makes
-    // the session stop at its next message, which this sends.
-    // While the session is answering a request (or has deferred pushes queued), a push waits in the
-    // mailbox like any other, so a reply is never overtaken by a push its request caused.
-    env.writers?.set(ctx.self, (msg) => {
-      if (s.stopping !== undefined) return;
-      if (s.busy || s.deferred > 0) {
-        s.deferred += 1;
-        ctx.send(ctx.self, { $: 'hajime.ws.deferred_push', msg } satisfies DeferredPush);
-        return;
-      }
-      writePush(s, msg);
-      if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
-    });
-    env.inline?.set(ctx.self, (result) => runInline(s, result, ctx));
+    env.direct?.set(ctx.self, new Direct(s, ctx));
   }
   s.playerId = playerId;
   s.familyId = familyId;
@@ -544,8 +560,7 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
   },
 
   async terminate(_reason, s) {
-    s.env.writers?.delete(s.self);
-    s.env.inline?.delete(s.self);
+    s.env.direct?.delete(s.self);
     for (const fn of s.cleanups.splice(0)) {
       try {
         await fn();
