@@ -61,3 +61,12 @@ export class ActorError extends Error {
 export function isActorError(e: unknown, code?: ActorErrorCode): e is ActorError {
   return e instanceof ActorError && (code === undefined || e.code === code);
 }
+
+/**
+ * True when a call or stop failed because the process was already gone: not there (`ACT_ERR_NOPROC`) or
+ * exiting before it answered (`ACT_ERR_EXIT`). What code tolerates when stopping or reading a process
+ * that may have ended on its own.
+ */
+export function isProcessGone(e: unknown): e is ActorError {
+  return isActorError(e, 'ACT_ERR_NOPROC') || isActorError(e, 'ACT_ERR_EXIT');
+}

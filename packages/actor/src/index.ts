@@ -76,4 +76,4 @@ export { Registry } from './registry.js';
 export { ProcessGroups, type PgEvent, type GroupMonitorRef } from './pg.js';
 
 // Errors
-export { ActorError, ACTOR_ERRORS, isActorError, type ActorErrorCode } from './errors.js';
+export { ActorError, ACTOR_ERRORS, isActorError, isProcessGone, type ActorErrorCode } from './errors.js';

@@ -5,6 +5,7 @@ import {
   TIMEOUT,
   ignore,
   isExitMessage,
+  isProcessGone,
   noreply,
   ok,
   reply,
@@ -205,6 +206,10 @@ t.test('GenServer.call', async (t) => {
     await GenServer.stop(pid);
     await t.rejects(GenServer.call(pid, 'get'), { code: 'ACT_ERR_NOPROC' });
     await t.rejects(GenServer.call('nobody', 'get', {}, system), { code: 'ACT_ERR_NOPROC' });
+    const gone = await GenServer.call(pid, 'get').catch((e: unknown) => e);
+    t.ok(isProcessGone(gone), 'isProcessGone: a call to a stopped process');
+    t.notOk(isProcessGone(new ActorError('ACT_ERR_CALL_TIMEOUT')), 'but not a timeout');
+    t.notOk(isProcessGone(new Error('x')));
     await system.stop();
   });
 

@@ -25,6 +25,7 @@ import {
   Registry,
   Supervisor,
   isActorError,
+  isProcessGone,
   isDownMessage,
   noreply,
   ok,
@@ -174,7 +175,7 @@ export class Matches {
       try {
         await GenServer.stop(pid, 'shutdown', this.#system);
       } catch (e) {
-        if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+        if (!isProcessGone(e)) throw e;
       }
     }
   }

@@ -14,7 +14,7 @@
  * });
  * await votes.cast(voteId, playerId, 'forest');
  */
-import { DynamicSupervisor, GenServer, Registry, isActorError, type ActorSystem, type Pid } from '@hajime/actor';
+import { DynamicSupervisor, GenServer, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import type { OutboundFrame } from '@hajime/protocol';
 import { isStorageError, newId, type VoteRecord, type VotesRepo } from '@hajime/storage';
 import { GameError } from '../errors.js';
@@ -167,7 +167,7 @@ export class Votes {
     try {
       await DynamicSupervisor.stop(sup, 'shutdown', this.#system);
     } catch (e) {
-      if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+      if (!isProcessGone(e)) throw e;
     }
   }
 
@@ -275,7 +275,7 @@ export class Votes {
       try {
         return await Vote.view(pid, { system: this.#system });
       } catch (e) {
-        if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+        if (!isProcessGone(e)) throw e;
       }
     }
     const row = await this.#stored(voteId);
@@ -294,7 +294,7 @@ export class Votes {
       try {
         live.push(await Vote.view(pid, { system: this.#system }));
       } catch (e) {
-        if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+        if (!isProcessGone(e)) throw e;
       }
     }
     live.sort((a, b) => (b.opened_at ?? '').localeCompare(a.opened_at ?? '') || b.id.localeCompare(a.id));
@@ -350,7 +350,7 @@ export class Votes {
       try {
         return await fn(pid);
       } catch (e) {
-        if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+        if (!isProcessGone(e)) throw e;
       }
     }
     if (this.#closed.has(id) || (await this.#stored(id)) !== undefined) throw new GameError('vote_closed', { vote_id: voteId });

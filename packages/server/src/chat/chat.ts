@@ -11,7 +11,7 @@
  * await chat.join('global:lobby', playerId, session.pid);
  * await chat.send('global:lobby', playerId, 'hello');
  */
-import { DynamicSupervisor, GenServer, ProcessGroups, Registry, isActorError, type ActorSystem, type Pid } from '@hajime/actor';
+import { DynamicSupervisor, GenServer, ProcessGroups, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import type { OutboundFrame } from '@hajime/protocol';
 import { dmChannelId } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
@@ -103,7 +103,7 @@ export class Chat {
     try {
       await DynamicSupervisor.stop(sup, 'shutdown', this.#deps.system);
     } catch (e) {
-      if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+      if (!isProcessGone(e)) throw e;
     }
   }
 

@@ -10,7 +10,7 @@
  * const { rank } = await leaderboards.submit('weekly', playerId, 1200);
  * const best = await leaderboards.top('weekly', 10);
  */
-import { DynamicSupervisor, GenServer, Registry, isActorError, type ActorSystem, type Pid } from '@hajime/actor';
+import { DynamicSupervisor, GenServer, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import { boardId } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
 import { Board, BoardServer, type BoardArgs, type BoardStats, type LeaderboardStore } from './board-server.js';
@@ -127,7 +127,7 @@ export class Leaderboards {
     try {
       await DynamicSupervisor.stop(sup, 'shutdown', this.#system);
     } catch (e) {
-      if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+      if (!isProcessGone(e)) throw e;
     }
   }
 

@@ -15,7 +15,7 @@
  * await tournaments.start();
  * const t = await tournaments.create({ name: 'Cup', start_at, end_at, entry_fee: { currency: 'gold', amount: 10 }, rewards: [{ rank: 1, currency: 'gold', amount: 100 }] });
  */
-import { DynamicSupervisor, GenServer, Registry, isActorError, type ActorSystem, type Pid } from '@hajime/actor';
+import { DynamicSupervisor, GenServer, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import { isStorageError, isUuid, type NewTournament, type Storage, type Tournament, type TournamentEntry, type TournamentStatus } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
 import { feeKey, parseEntryFee, parseRewards, payoutsFor, refundKey, rewardKey, REWARD_MAX_RANK, type EntryFee, type RewardTier } from './rules.js';
@@ -109,7 +109,7 @@ export class Tournaments {
     try {
       await DynamicSupervisor.stop(sup, 'shutdown', this.#system);
     } catch (e) {
-      if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+      if (!isProcessGone(e)) throw e;
     }
   }
 
@@ -190,7 +190,7 @@ export class Tournaments {
         if ('err' in r) throw r.err;
         return r.ok;
       } catch (e) {
-        if (!isActorError(e, 'ACT_ERR_NOPROC') && !isActorError(e, 'ACT_ERR_EXIT')) throw e;
+        if (!isProcessGone(e)) throw e;
       }
     }
     const now = await this.get(id);
