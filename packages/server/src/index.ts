@@ -53,7 +53,7 @@ export { createGamePlugin, gatewayDelivery, type GamePluginOptions, type GameRun
 export { registerMatchRoutes, NOT_IN_MATCH_ANSWER_EVERY_MS } from './plugins/matches.js';
 export { registerVoteRoutes, voteSchema, MATCH_VOTES_LIMIT, type VoteService, type VoteRouteDeps } from './plugins/votes.js';
 export { registerMatchmakerRoutes, MATCHMAKER_INPUT_LIMITS, type MatchmakerService } from './plugins/matchmaker.js';
-export { refusalOf, apiErrorOf } from './plugins/game-errors.js';
+export { refusalOf, apiErrorOf, refusing } from './plugins/game-errors.js';
 export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } from './plugins/iap.js';
 export { createAppleVerifier, IapVerificationError, APPLE_JWS_MAX_BYTES, type AppleVerifier, type AppleVerifierSettings, type AppleTransactionPayload, type IapInvalidReason } from './iap/apple.js';
 export { createGoogleVerifier, IapUpstreamError, GOOGLE_API_BASE_URL, GOOGLE_TIMEOUT_MS, type GoogleVerifier, type GoogleVerifierSettings, type GooglePurchase } from './iap/google.js';

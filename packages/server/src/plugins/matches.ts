@@ -4,14 +4,14 @@
  * (finished records), `GET /matches/live` (listings), `GET /matches/:id`. Registered by the game plugin
  * (`createGamePlugin`) with its {@link Matches}.
  */
-import { GameError, type Matches } from '@hajime/game';
+import type { Matches } from '@hajime/game';
 import { frame } from '@hajime/protocol';
 import { MATCH_STATUSES, type MatchRecord } from '@hajime/storage';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
 import { FrameRefusal, type SessionHandle } from '../gateway/frame-handlers.js';
-import { refusalOf } from './game-errors.js';
+import { refusing } from './game-errors.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const security = [{ bearer: [] }];
@@ -61,15 +61,6 @@ function checkJoinRate(ctx: ServerContext, playerId: string): void {
   if (!d.allowed) throw new FrameRefusal('join_rate_limited', { retry_after_ms: d.retryAfterMs });
 }
 
-async function frameCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof GameError) throw refusalOf(e);
-    throw e;
-  }
-}
-
 function notInMatch(session: SessionHandle, now: number): void {
   const last = session.attrs.get(NOT_IN_MATCH_ATTR) as number | undefined;
   if (last !== undefined && now - last < NOT_IN_MATCH_ANSWER_EVERY_MS) return;
@@ -95,13 +86,13 @@ export function registerMatchRoutes(app: FastifyInstance, ctx: ServerContext, ma
     checkJoinRate(ctx, session.playerId);
     const id = payload.match_id;
     if (!UUID_RE.test(id)) throw new FrameRefusal('match_not_found');
-    const joined = await frameCall(() => matches.join(id.toLowerCase(), session.playerId, session.pid, payload.ctx));
+    const joined = await refusing(() => matches.join(id.toLowerCase(), session.playerId, session.pid, payload.ctx));
     return frame('match.joined', joined);
   });
 
   gateway.registerFrameHandler('match.find_or_create', async ({ payload, session }) => {
     checkJoinRate(ctx, session.playerId);
-    const joined = await frameCall(() => matches.findOrCreate(payload.mode, session.playerId, session.pid, payload.ctx));
+    const joined = await refusing(() => matches.findOrCreate(payload.mode, session.playerId, session.pid, payload.ctx));
     return frame('match.joined', joined);
   });
 

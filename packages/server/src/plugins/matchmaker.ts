@@ -12,13 +12,13 @@
  * bytes each) whose values are strings (≤ 256 bytes), finite numbers or booleans; `query` is at most 512
  * characters; `mode` 1..64 of `[A-Za-z0-9_.:-]`.
  */
-import { codeForReason, frame, type ErrorCode } from '@hajime/protocol';
+import { frame, type ErrorCode } from '@hajime/protocol';
 import { isGameError } from '@hajime/game';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
-import { FrameRefusal } from '../gateway/frame-handlers.js';
 import { me } from '../hooks.js';
+import { apiErrorOf, refusing } from './game-errors.js';
 
 /** Bounds of ticket input on the REST schema (the same as the matchmaker's own checks). */
 export const MATCHMAKER_INPUT_LIMITS = Object.freeze({ maxPropertyKeys: 16, maxKeyLength: 64, maxStringLength: 256, maxQueryLength: 512, maxModeLength: 64 });
@@ -85,9 +85,7 @@ function toApiError(e: unknown): unknown {
     return new ApiError('validation_failed', { ...e.details, fields: { [field]: String(e.details['why'] ?? 'invalid') } });
   }
   const code = REST_CODES[e.reason];
-  if (code !== undefined) return new ApiError(code, e.details);
-  const mapped = codeForReason(e.reason);
-  return new ApiError(mapped.code, { ...e.details, ...mapped.details });
+  return code !== undefined ? new ApiError(code, e.details) : apiErrorOf(e);
 }
 
 async function rest<T>(fn: () => Promise<T>): Promise<T> {
@@ -95,15 +93,6 @@ async function rest<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     throw toApiError(e);
-  }
-}
-
-async function framed<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isGameError(e)) throw new FrameRefusal(e.reason, e.details);
-    throw e;
   }
 }
 
@@ -127,12 +116,12 @@ export function registerMatchmakerRoutes(app: FastifyInstance, ctx: ServerContex
   ctx.gateway.registerFrameHandler('matchmaker.add', async ({ payload, session }) => {
     // `query` reaches here once the inbound validator keeps it (see guides/matchmaking.md).
     const query = (payload as { readonly query?: unknown }).query;
-    const r = await framed(() => matchmaker.add(session.playerId, { mode: payload.mode, properties: payload.properties, ...(query === undefined ? {} : { query }) }));
+    const r = await refusing(() => matchmaker.add(session.playerId, { mode: payload.mode, properties: payload.properties, ...(query === undefined ? {} : { query }) }));
     return frame('matchmaker.queued', { ticket_id: r.ticket_id, status: r.status, players_needed: r.players_needed, already_queued: r.already_queued });
   });
 
   ctx.gateway.registerFrameHandler('matchmaker.remove', async ({ payload, session }) => {
-    await framed(() => matchmaker.remove(payload.ticket_id, session.playerId));
+    await refusing(() => matchmaker.remove(payload.ticket_id, session.playerId));
     return frame('matchmaker.removed', { success: true });
   });
 

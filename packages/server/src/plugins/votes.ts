@@ -6,13 +6,12 @@
  * else 403 `forbidden`; newest 50 as `{votes}`). Hidden votes leave out `votes_cast` until resolved.
  * `registerVoteRoutes` is called by the game plugin with the node's `Votes` (see guides/voting.md).
  */
-import { isGameError } from '@hajime/game';
 import { frame } from '@hajime/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
-import { FrameRefusal } from '../gateway/frame-handlers.js';
 import { me } from '../hooks.js';
+import { refusing } from './game-errors.js';
 
 /** The vote service as the routes use it (the `Votes` of `@hajime/game` implements it). */
 export interface VoteService {
@@ -56,16 +55,6 @@ export const voteSchema = {
   },
   required: ['id', 'match_id', 'status', 'template', 'method', 'options', 'result', 'distribution', 'turnout', 'eligible_count', 'window_ms', 'opened_at', 'closed_at'],
 } as const;
-
-/** Runs a vote call; a `GameError` becomes a `FrameRefusal` with its reason and details. */
-async function refusing<R>(fn: () => Promise<R>): Promise<R> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isGameError(e)) throw new FrameRefusal(e.reason, e.details);
-    throw e;
-  }
-}
 
 /**
  * Registers the vote frames and routes on `app` (the /api/v1 scope of the game plugin).
