@@ -285,7 +285,7 @@ class Direct implements DirectPath {
       return;
     }
     writePush(s, msg);
-    if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+    wakeIfStopping(s, ctx);
   }
   frame(result: ParseResult): boolean {
     return runInline(this.s, result, this.ctx);
@@ -304,21 +304,50 @@ function runInline(s: State, result: ParseResult, ctx: ProcessContext): boolean 
     s.queuedFrames += 1;
     return false;
   }
-  if (!admit(s, ctx.system.clock.now())) sendError(s, { code: 'rate_limited' }, result.frame.cid, { limit: s.env.ws.framesPerSecond, window_ms: FRAME_WINDOW_MS });
-  else {
-    const out = dispatch(s, result.frame, ctx);
+  if (admitted(s, result.frame.cid, ctx)) {
+    const out = dispatchBusy(s, result.frame, ctx);
+    // A handler that was not synchronous after all holds later frames and pushes until it settles.
     if (out instanceof Promise) {
-      // Not inline after all: hold later frames and pushes until it settles.
-      s.busy = true;
-      void out.finally(() => {
-        s.busy = false;
-        if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
-      });
+      void out.then(() => wakeIfStopping(s, ctx));
       return true;
     }
   }
-  if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+  wakeIfStopping(s, ctx);
   return true;
+}
+
+/** A session marked for stopping outside its own callbacks stops at the message this sends. */
+function wakeIfStopping(s: State, ctx: ProcessContext): void {
+  if (s.stopping !== undefined) ctx.send(ctx.self, SLOW_CONSUMER);
+}
+
+/** Counts a frame in the rate window; over the limit answers `rate_limited` and returns false. */
+function admitted(s: State, cid: string | undefined, ctx: ProcessContext): boolean {
+  if (admit(s, ctx.system.clock.now())) return true;
+  sendError(s, { code: 'rate_limited' }, cid, { limit: s.env.ws.framesPerSecond, window_ms: FRAME_WINDOW_MS });
+  return false;
+}
+
+/**
+ * Dispatches with the session marked busy until the handler settles, from the start: a handler may push
+ * to its own player before its first await, and that push must wait behind the reply.
+ */
+function dispatchBusy(s: State, f: InboundFrame, ctx: ProcessContext): Result | Promise<Result> {
+  s.busy = true;
+  let out: Result | Promise<Result>;
+  try {
+    out = dispatch(s, f, ctx);
+  } catch (e) {
+    s.busy = false;
+    throw e;
+  }
+  if (!(out instanceof Promise)) {
+    s.busy = false;
+    return out;
+  }
+  return out.finally(() => {
+    s.busy = false;
+  });
 }
 
 function cidOf(msg: SessionCast): string | undefined {
@@ -506,10 +535,7 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
   handleCast(msg, s, ctx) {
     if (msg.type === 'frame' && msg.counted === true) s.queuedFrames -= 1;
     if (msg.type === 'socket_closed') return stop('normal', s);
-    if (!admit(s, ctx.system.clock.now())) {
-      sendError(s, { code: 'rate_limited' }, cidOf(msg), { limit: s.env.ws.framesPerSecond, window_ms: FRAME_WINDOW_MS });
-      return next(s);
-    }
+    if (!admitted(s, cidOf(msg), ctx)) return next(s);
     if (msg.type === 'binary') {
       sendError(s, { reason: 'binary_uplink_unsupported' }, undefined);
       return next(s);
@@ -519,22 +545,7 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
       sendError(s, { code: r.error.code }, r.cid, r.error.details);
       return next(s);
     }
-    // Busy from the start: a handler may push to its own player before its first await.
-    s.busy = true;
-    let out: Result | Promise<Result>;
-    try {
-      out = dispatch(s, r.frame, ctx);
-    } catch (e) {
-      s.busy = false;
-      throw e;
-    }
-    if (!(out instanceof Promise)) {
-      s.busy = false;
-      return out;
-    }
-    return out.finally(() => {
-      s.busy = false;
-    });
+    return dispatchBusy(s, r.frame, ctx);
   },
 
   handleInfo(msg, s) {
