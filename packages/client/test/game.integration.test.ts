@@ -183,6 +183,20 @@ t.test('matches through the SDK', async (t) => {
 
   t.test('a vote of each method runs to its result', async (t) => {
     const players = [await player(), await player(), await player()];
+    // Frames are collected from the start: a vote may open (or close) before a listener added later.
+    type Start = { vote_id: string; method: VoteMethod; options: unknown[] };
+    const inbox = <T>(s: HajimeSocket, type: string) => {
+      const got: T[] = [];
+      const waiting: ((v: T) => void)[] = [];
+      s.on(type, (v) => {
+        const w = waiting.shift();
+        if (w !== undefined) w(v as T);
+        else got.push(v as T);
+      });
+      return (): Promise<T> => (got.length > 0 ? Promise.resolve(got.shift()!) : new Promise<T>((resolve) => waiting.push(resolve)));
+    };
+    const nextStart = players.map((p) => inbox<Start>(p.socket, 'match.vote_start'));
+    const nextResult = inbox<Record<string, unknown>>(players[1]!.socket, 'match.vote_result');
     let matchId = '';
     for (const p of players) matchId = (await p.socket.send('match.find_or_create', { mode: 'ballot' })).match_id;
     // Ballots per method: plurality forest 2–1; approval desert approved by all; weighted (equal weights)
@@ -196,25 +210,14 @@ t.test('matches through the SDK', async (t) => {
       ranked: [['forest', 'snow'], ['desert', 'forest'], ['snow', 'desert']],
     };
     const expected: Record<VoteMethod, string> = { plurality: 'forest', approval: 'desert', weighted: 'snow', ranked: 'desert' };
-    const results: Record<string, unknown>[] = [];
-    players[0]!.socket.on('match.vote_result', (p) => void results.push(p as Record<string, unknown>));
     for (let round = 0; round < 4; round++) {
-      const starts = await Promise.all(players.map((p) => new Promise<{ vote_id: string; method: VoteMethod; options: unknown[] }>((resolve) => {
-        const off = p.socket.on('match.vote_start', (v) => {
-          off();
-          resolve(v as never);
-        });
-      })));
+      const starts = await Promise.all(nextStart.map((next) => next()));
       const { vote_id, method } = starts[0]!;
+      t.same(starts.map((x) => x.vote_id), [vote_id, vote_id, vote_id], 'every player is told of the vote');
       t.same(starts[0]!.options.map((o) => (o as { id: string }).id), ['forest', 'desert', 'snow']);
-      const resolved = new Promise<Record<string, unknown>>((resolve) => {
-        const off = players[1]!.socket.on('match.vote_result', (r) => {
-          off();
-          resolve(r as Record<string, unknown>);
-        });
-      });
       await Promise.all(players.map(async (p, i) => t.same(await p.socket.send('vote.cast', { vote_id, option_id: plan[method][i]! }), { success: true })));
-      const r = await resolved;
+      const r = await nextResult();
+      t.equal(r['vote_id'], vote_id);
       t.equal(r['winner'], expected[method], `${method}: ${expected[method]} wins`);
       t.equal(r['total_votes'], 3);
       t.equal(r['turnout'], 1);
