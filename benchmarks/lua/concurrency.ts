@@ -9,6 +9,7 @@
  */
 import { ActorSystem, ProcessGroups, silentLogger, type Pid } from '@hajime/actor';
 import { Matches, ModeRegistry, createLuaModes, type Delivery, type MatchBehaviour } from '@hajime/game';
+import { encodeFrame } from '@hajime/protocol';
 import { collectGarbage } from '../lib/gc.js';
 import { GAME_DIR, inputAt } from './game.js';
 
@@ -43,15 +44,15 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Runs `count` matches for `settleMs`, then measures for `windowMs`. `lateP99LimitMs` is the on-time bound
  * (default {@link LATE_P99_MS}; smoke runs pass Infinity: only the tick rate decides there).
  */
-export async function runLoad(count: number, settleMs: number, windowMs: number, lateP99LimitMs = LATE_P99_MS): Promise<LoadResult> {
-  const lua = await createLuaModes(GAME_DIR, { reload: false });
+export async function runLoad(count: number, settleMs: number, windowMs: number, lateP99LimitMs = LATE_P99_MS, workers = 0): Promise<LoadResult> {
+  const lua = await createLuaModes(GAME_DIR, { reload: false, ...(workers > 0 ? { workers } : {}) });
   const system = new ActorSystem({ logger: silentLogger });
   const groups = new ProcessGroups<string>(system);
   const sessions = new Map<string, Pid>();
   let pushes = 0;
   const delivery: Delivery = {
     groups,
-    push: (f) => JSON.stringify(f),
+    push: (f) => encodeFrame(f),
     sessionsOf: (p) => {
       const pid = sessions.get(p);
       return pid === undefined ? [] : [pid];
@@ -59,7 +60,7 @@ export async function runLoad(count: number, settleMs: number, windowMs: number,
     sendToPlayer: (p, f) => {
       const pid = sessions.get(p);
       if (pid === undefined) return 0;
-      system.send(pid, JSON.stringify(f));
+      system.send(pid, encodeFrame(f));
       return 1;
     },
   };

@@ -1,10 +1,12 @@
 /**
  * Per-tick cost of one match, driven without a match server: the callbacks the match server runs every
- * tick, in its order (every player's `handleInput`, `tick`, every player's `getState`), called directly
+ * tick, in its order (every player's `handleInput`, `tick`, every player's `getState` encoded as the
+ * `match.state` frame text the socket gets), called directly
  * on a Lua mode's behaviour and on the same game as a TypeScript behaviour. Each contender gets the same
  * players and inputs; runs alternate with a full GC before each (`lib/sampling.ts`), median reported.
  */
 import { createLuaModes, type MatchBehaviour, type MatchConfig } from '@hajime/game';
+import { encodeFrame, frame } from '@hajime/protocol';
 import { sample } from '../lib/sampling.js';
 import { GAME_DIR, arenaBehaviour, inputAt, standInApi } from './game.js';
 
@@ -44,10 +46,13 @@ async function matchOf(behaviour: AnyBehaviour, id: string, players: number): Pr
     api.tick = ++t;
   };
   let sink = 0;
+  // each view as the match server sends it: the frame's JSON text (a TS view is stringified here; a Lua
+  // view comes back from the engine as JSON text already)
   const views = (): void => {
+    const want = `"tick":${t}`;
     for (const p of ids) {
-      const v = behaviour.getState!(p, state, api) as { tick?: unknown };
-      if (v.tick !== t) throw new Error(`get_state of ${p} shows tick ${String(v.tick)}, not ${t}`);
+      const text = encodeFrame(frame('match.state', behaviour.getState!(p, state, api) as Record<string, unknown>));
+      if (!text.includes(want)) throw new Error(`get_state of ${p} does not show tick ${t}: ${text.slice(0, 200)}`);
       sink += 1;
     }
   };

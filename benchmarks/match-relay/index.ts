@@ -245,6 +245,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
       headers: ['figure', ...contenders.map((k) => LABEL[k])],
       rows: [
         row('server CPU per input applied', (m) => us(cpuPerInput(m))),
+        row('  of which system (kernel) time', (m) => us(m.server.sysUs / m.server.inputs)),
         row('RSS growth per client (after GC)', (m) => kb(kbPerClient(m))),
         row('heap + external growth per client', (m) => kb(heapKbPerClient(m))),
         row('heapTotal growth (MB)', (m) => ((m.after.heapTotal - m.before.heapTotal) / 2 ** 20).toFixed(1)),
@@ -253,6 +254,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
         row('input → state p50', (m) => ms(m.load.p50Ms)),
         row('input → state p99', (m) => ms(m.load.p99Ms)),
         row('input → state max', (m) => ms(m.load.maxMs)),
+        row('server event-loop delay, max in the window', (m) => ms(m.server.maxLoopDelayMs)),
         row('state interval at the client (mean)', (m) => ms(m.load.stateIntervalMs)),
         row('inputs applied/s (sent/s)', (m) => `${formatRate(m.server.inputs / (m.server.ms / 1000))} (${formatRate(m.load.inputsSent / (m.load.ms / 1000))})`),
         row('rooms / recording clients', (m) => `${m.joined.rooms} / ${m.joined.recorders}`),

@@ -27,6 +27,10 @@ export type ServerRequest =
 export interface ServerWindow {
   /** CPU µs (user + system) spent in the window. */
   readonly cpuUs: number;
+  /** Of which system (kernel) time, µs: mostly the socket writes and reads. */
+  readonly sysUs: number;
+  /** The server's longest event-loop delay in the window, ms (a GC pause, a long callback). */
+  readonly maxLoopDelayMs: number;
   /** Inputs the game applied in the window (counted in its tick / input handler). */
   readonly inputs: number;
   readonly ms: number;

@@ -2,6 +2,7 @@
  * The server child process: `node server-process.js bare|colyseus|hajime`. Starts that server, says
  * hello with its URL, then answers the parent (tokens, GC, the measured window, memory, close).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { collectGarbage } from '../lib/gc.js';
 import { serveParent } from './child.js';
@@ -59,6 +60,9 @@ async function settledMemory(): Promise<MemoryReading> {
 }
 
 let server: RelayServer | undefined;
+/** Enabled from the start, so its histogram is allocated before the memory baseline. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 let window: { cpu: NodeJS.CpuUsage; inputs: number; at: number } | undefined;
 
 serveParent(
@@ -76,11 +80,12 @@ serveParent(
         return null;
       case 'window-start':
         window = { cpu: process.cpuUsage(), inputs: s.inputsApplied(), at: performance.now() };
+        loopDelay.reset();
         return null;
       case 'window-stop': {
         if (window === undefined) throw new Error('window-stop before window-start');
         const d = process.cpuUsage(window.cpu);
-        const result: ServerWindow = { cpuUs: d.user + d.system, inputs: s.inputsApplied() - window.inputs, ms: performance.now() - window.at };
+        const result: ServerWindow = { cpuUs: d.user + d.system, sysUs: d.system, maxLoopDelayMs: loopDelay.max / 1e6, inputs: s.inputsApplied() - window.inputs, ms: performance.now() - window.at };
         window = undefined;
         return result;
       }

@@ -1,12 +1,11 @@
 /**
  * The `rest` scenario: autocannon against Hajime's authenticated REST reads (`GET /api/v1/friends`,
- * `/wallets`, `/players/:id`, rotated per request over seeded players and their tokens) with 100
- * connections, on a real Postgres (a throwaway schema at `DATABASE_URL`, dropped at the end; embedded PGlite
- * when Postgres is unreachable, and the output says so). In the same run, the limit: the same SQL the
- * repositories run (players.get, social.listFriends, economy.wallets), issued directly through postgres.js
- * by 100 closed-loop workers for the same duration and pool size.
- *
- * `GET /api/v1/matches` is in the issue's list but does not exist yet (matches come with a later issue).
+ * `/wallets`, `/players/:id`, `/matches`, rotated per request over seeded players and their tokens) with
+ * 100 connections, on a real Postgres (a throwaway schema at `DATABASE_URL`, dropped at the end; embedded
+ * PGlite when Postgres is unreachable, and the output says so). The server runs with its default options
+ * (request logging included) but for a raised rate limit. In the same run, the limit: the same SQL the
+ * repositories run (players.get, social.listFriends, economy.wallets, matches.list), issued directly
+ * through postgres.js by 100 closed-loop workers for the same duration and pool size.
  *
  * Targets (from the issue): ≥ 0.5× the raw query throughput; p99 ≤ 50 ms.
  */
@@ -24,18 +23,20 @@ interface Sizes {
   readonly players: number;
   /** Accepted friendships each player starts (each adds a row in both directions). */
   readonly friendsPerPlayer: number;
+  /** Finished match records (`GET /matches` answers the newest 50). */
+  readonly matches: number;
   readonly warmupSeconds: number;
   readonly runSeconds: number;
   readonly runs: number;
 }
 
-const FULL: Sizes = { connections: 100, players: 1_000, friendsPerPlayer: 5, warmupSeconds: 3, runSeconds: 8, runs: 3 };
-const SMOKE: Sizes = { connections: 10, players: 30, friendsPerPlayer: 2, warmupSeconds: 0.5, runSeconds: 1, runs: 1 };
+const FULL: Sizes = { connections: 100, players: 1_000, friendsPerPlayer: 5, matches: 500, warmupSeconds: 3, runSeconds: 8, runs: 3 };
+const SMOKE: Sizes = { connections: 10, players: 30, friendsPerPlayer: 2, matches: 60, warmupSeconds: 0.5, runSeconds: 1, runs: 1 };
 
 const TARGET_VS_RAW = 0.5;
 const TARGET_P99_MS = 50;
 
-const ROUTES = ['/friends', '/wallets', '/players/:id'] as const;
+const ROUTES = ['/friends', '/wallets', '/players/:id', '/matches'] as const;
 
 const n = (count: number): string => count.toLocaleString('en-US');
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
@@ -67,8 +68,8 @@ async function httpRun(server: RestServerProcess, ids: readonly string[], tokens
         setupRequest: (req) => {
           const i = k++;
           const p = (i * 7919) % ids.length;
-          const route = i % 3;
-          const path = route === 0 ? '/api/v1/friends' : route === 1 ? '/api/v1/wallets' : `/api/v1/players/${ids[(p + 1) % ids.length]!}`;
+          const route = i % 4;
+          const path = route === 0 ? '/api/v1/friends' : route === 1 ? '/api/v1/wallets' : route === 2 ? `/api/v1/players/${ids[(p + 1) % ids.length]!}` : '/api/v1/matches';
           return { ...req, method: 'GET', path, headers: { authorization: `Bearer ${tokens[p]!}` } };
         },
       },
@@ -83,7 +84,7 @@ async function httpRun(server: RestServerProcess, ids: readonly string[], tokens
 }
 
 /** Every route answers 200 with the seeded rows before anything is timed. */
-async function check(base: string, ids: readonly string[], tokens: readonly string[], friendsPerPlayer: number): Promise<void> {
+async function check(base: string, ids: readonly string[], tokens: readonly string[], friendsPerPlayer: number, matches: number): Promise<void> {
   const get = async (path: string): Promise<Record<string, unknown>> => {
     const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${tokens[0]!}` } });
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
@@ -95,16 +96,18 @@ async function check(base: string, ids: readonly string[], tokens: readonly stri
   if (wallets.length !== 2) throw new Error(`GET /wallets: ${wallets.length} rows, expected 2`);
   const player = await get(`/players/${ids[1]!}`);
   if (player['id'] !== ids[1]) throw new Error('GET /players/:id: wrong player');
+  const page = (await get('/matches'))['matches'] as unknown[];
+  if (page.length !== Math.min(50, matches)) throw new Error(`GET /matches: ${page.length} records, expected ${Math.min(50, matches)}`);
 }
 
 async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
   const z = smoke ? SMOKE : FULL;
-  progress(`starting the server child: seeding ${n(z.players)} players, ${z.friendsPerPlayer} accepted friends and 2 wallets each, tokens`);
-  const server = await RestServerProcess.start(z.players, z.friendsPerPlayer);
+  progress(`starting the server child: seeding ${n(z.players)} players, ${z.friendsPerPlayer} accepted friends and 2 wallets each, ${n(z.matches)} match records, tokens`);
+  const server = await RestServerProcess.start(z.players, z.friendsPerPlayer, z.matches);
   try {
     const { url, playerIds, tokens, engine } = server.hello;
     if (engine === 'pglite') progress(`Postgres unreachable (${server.hello.fallbackReason ?? ''}); using the embedded database`);
-    await check(url, playerIds, tokens, z.friendsPerPlayer);
+    await check(url, playerIds, tokens, z.friendsPerPlayer, z.matches);
 
     const http: HttpRun[] = [];
     const raw: RawResult[] = [];
@@ -184,9 +187,10 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
             ['server child CPU, share of one core (median run)', `${Math.round(median(http.map((h) => h.serverCore)) * 100)} %`, '–', '–'],
           ],
           notes: [
-            `routes, rotated per request: GET /api/v1${ROUTES.join(', /api/v1')} (each authenticated with a Bearer token of one of ${n(z.players)} seeded players); GET /api/v1/matches does not exist yet (a later issue)`,
-            `raw: the repositories' SQL (listFriends outgoing LIMIT 50, wallets, players.get by id) in the same rotation, ${n(z.connections)} closed-loop workers in the server child, prepared statements`,
-            `seeded: ${n(z.players)} players, ${n(server.hello.friendships)} friendship rows (${2 * z.friendsPerPlayer} per player), ${n(server.hello.wallets)} wallets`,
+            `routes, rotated per request: GET /api/v1${ROUTES.join(', /api/v1')} (each authenticated with a Bearer token of one of ${n(z.players)} seeded players; /matches answers the newest 50 records)`,
+            `raw: the repositories' SQL (listFriends outgoing LIMIT 50, wallets, players.get by id, match records newest first LIMIT 50) in the same rotation, ${n(z.connections)} closed-loop workers in the server child, prepared statements`,
+            `seeded: ${n(z.players)} players, ${n(server.hello.friendships)} friendship rows (${2 * z.friendsPerPlayer} per player), ${n(server.hello.wallets)} wallets, ${n(server.hello.matches)} finished match records`,
+            'server: createServer with its default options (logging at info, request lines at debug, pool of 10) but the rate limit; the game plugin (no modes) serves /matches',
             'HTTP: autocannon in the benchmark process, server in a child process; latencies are autocannon\'s (1 ms resolution); runs alternate HTTP and raw after a warm-up of each, full GC before each',
             `Hajime 'api' rate limit raised to 1,000,000,000 per second so this measures throughput, not limits`,
             engineNote,
@@ -204,7 +208,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
 
 export const restScenario: Scenario = {
   name: 'rest',
-  description: 'autocannon on authenticated REST reads (/friends, /wallets, /players/:id) vs the same SQL through postgres.js (limit), 100 connections, Postgres',
+  description: 'autocannon on authenticated REST reads (/friends, /wallets, /players/:id, /matches) vs the same SQL through postgres.js (limit), 100 connections, Postgres',
   requiredFigures: ['req_per_s', 'raw_query_per_s', 'p50_ms', 'p99_ms'],
   run,
 };

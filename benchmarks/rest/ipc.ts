@@ -30,9 +30,10 @@ export type RestHello =
       /** Seeded player ids and their access tokens, index-aligned. */
       readonly playerIds: readonly string[];
       readonly tokens: readonly string[];
-      /** Rows seeded: friendships (both directions) and wallets. */
+      /** Rows seeded: friendships (both directions), wallets and finished match records. */
       readonly friendships: number;
       readonly wallets: number;
+      readonly matches: number;
     }
   | { readonly hello: false; readonly error: string };
 

@@ -44,9 +44,9 @@ export class RestServerProcess {
     });
   }
 
-  /** Forks the child, which seeds `players` players with `friendsPerPlayer` friends each, and resolves once it listens. */
-  static start(players: number, friendsPerPlayer: number): Promise<RestServerProcess> {
-    const child = fork(ENTRY, [String(players), String(friendsPerPlayer)], { execArgv: ['--expose-gc', '--enable-source-maps'], stdio: ['ignore', 2, 2, 'ipc'] });
+  /** Forks the child, which seeds `players` players with `friendsPerPlayer` friends each and `matches` match records, and resolves once it listens. */
+  static start(players: number, friendsPerPlayer: number, matches: number): Promise<RestServerProcess> {
+    const child = fork(ENTRY, [String(players), String(friendsPerPlayer), String(matches)], { execArgv: ['--expose-gc', '--enable-source-maps'], stdio: ['ignore', 2, 2, 'ipc'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill();

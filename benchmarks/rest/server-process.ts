@@ -1,15 +1,17 @@
 /**
- * The `rest` server child: `node server-process.js <players> <friendsPerPlayer>`. Opens storage (a
- * throwaway schema on the Postgres at `DATABASE_URL`, or embedded PGlite when that is unreachable), seeds
- * players, accepted friendships and wallets, starts Hajime's real `createServer` with the `api` rate limit
- * raised, issues a token per player (`auth.issuePair`, no KDF), says hello over IPC, then answers the
+ * The `rest` server child: `node server-process.js <players> <friendsPerPlayer> <matches>`. Opens storage
+ * (a throwaway schema on the Postgres at `DATABASE_URL`, or embedded PGlite when that is unreachable),
+ * seeds players, accepted friendships, wallets and finished match records, starts Hajime's real
+ * `createServer` with its default options (logging included) but the `api` rate limit raised, and the game
+ * plugin (for `GET /matches`), issues a token per player (`auth.issuePair`, no KDF), says hello over IPC,
+ * then answers the
  * parent: `raw` runs the raw baseline (the repositories' SQL through postgres.js, or through the PGlite
  * driver in the fallback) at a given concurrency; `close` tears everything down and drops the schema.
  * Its stdout is the parent's stderr.
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { createServer } from '@hajime/server';
+import { createGamePlugin, createServer } from '@hajime/server';
 import { Storage } from '@hajime/storage';
 import { collectGarbage } from '../lib/gc.js';
 import type { RawResult, RestHello, RestReply, RestRequest } from './ipc.js';
@@ -19,11 +21,15 @@ export const RAISED_LIMIT = 1_000_000_000;
 /** The pool size of both Hajime's storage and the raw client (Storage's default). */
 export const POOL = 10;
 export const CURRENCIES = ['gems', 'gold'] as const;
+/** `GET /matches` without a limit answers the newest 50 records. */
+export const MATCHES_PAGE = 50;
+const MODES = ['arena', 'duel', 'coop'] as const;
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-/** The SQL the repositories run for the three routes (players.get, social.listFriends outgoing, economy.wallets). */
+/** The SQL the repositories run for the four routes (players.get, social.listFriends outgoing, economy.wallets, matches.list). */
 export const RAW_SQL = {
+  matches: 'SELECT * FROM match_records ORDER BY inserted_at DESC, id DESC LIMIT $1',
   player: 'SELECT * FROM players WHERE id = $1',
   friends: 'SELECT f.* FROM friendships f WHERE f.player_id = $1 ORDER BY f.inserted_at DESC, f.id DESC LIMIT $2',
   wallets: 'SELECT currency, balance FROM wallets WHERE player_id = $1 ORDER BY currency',
@@ -65,12 +71,15 @@ async function rawLoop(query: Query, playerIds: readonly string[], seconds: numb
       const pid = playerIds[(k * 7919) % playerIds.length]!;
       const s = performance.now();
       try {
-        switch (k % 3) {
+        switch (k % 4) {
           case 0:
             await query(RAW_SQL.friends, [pid, 50]);
             break;
           case 1:
             await query(RAW_SQL.wallets, [pid]);
+            break;
+          case 3:
+            await query(RAW_SQL.matches, [MATCHES_PAGE]);
             break;
           default:
             await query(RAW_SQL.player, [pid]);
@@ -91,6 +100,7 @@ async function main(): Promise<void> {
   if (process.send === undefined) throw new Error('server-process.js runs as a child with an IPC channel (child_process.fork)');
   const players = Number(process.argv[2] ?? 100);
   const friendsPer = Number(process.argv[3] ?? 4);
+  const matchCount = Number(process.argv[4] ?? 100);
   const url = process.env['DATABASE_URL'] !== undefined && process.env['DATABASE_URL'] !== '' ? process.env['DATABASE_URL'] : DEFAULT_URL;
   const run = randomBytes(4).toString('hex');
   const schema = `bench_rest_${run}`;
@@ -99,7 +109,9 @@ async function main(): Promise<void> {
   const engine = fallbackReason === undefined ? 'postgres' : 'pglite';
   const storage = engine === 'postgres' ? await Storage.open({ databaseUrl: url, schema, maxConnections: POOL }) : await Storage.open({ dataDir: null });
   if (!storage.ready) throw storage.migrationError ?? new Error('storage did not migrate');
-  const server = await createServer({ storage, logger: false, rateLimits: { api: { max: RAISED_LIMIT, windowMs: 1_000 } } });
+  // The defaults a user gets (logging at info included), but for the rate limit; the game plugin with no
+  // modes serves GET /matches from the match records.
+  const server = await createServer({ storage, rateLimits: { api: { max: RAISED_LIMIT, windowMs: 1_000 } } }, { plugins: [createGamePlugin({ modes: {} })] });
   const rawSql =
     engine === 'postgres'
       ? postgres(url, {
@@ -140,6 +152,12 @@ async function main(): Promise<void> {
     await parallel(players, async (i) => {
       for (const c of CURRENCIES) await storage.economy.grant(ids[i]!, c, 100 + i);
     });
+    // Finished matches of 2 players each (a winner and a loser), in three modes; the pairs of one batch
+    // are disjoint, so no two concurrent finishes update the same player's stats.
+    await parallel(matchCount, (i) => {
+      const [a, b] = [ids[(2 * i) % players]!, ids[(2 * i + 1) % players]!];
+      return storage.matches.finish({ mode: MODES[i % MODES.length]!, players: [a, b], result: { winners: [a] }, metadata: { map: `map_${i % 7}` } });
+    });
     const tokens: string[] = [];
     await parallel(players, async (i) => {
       tokens[i] = (await server.context.auth.issuePair(ids[i]!)).access_token;
@@ -149,7 +167,7 @@ async function main(): Promise<void> {
       engine === 'postgres'
         ? `Hajime createServer on Postgres (${url.replace(/\/\/[^@]*@/, '//')}, throwaway schema ${schema}, pool of ${POOL})`
         : `Hajime createServer on embedded in-memory PGlite (Postgres unreachable: ${fallbackReason ?? ''})`;
-    send({ hello: true, url: http, description, engine, ...(fallbackReason === undefined ? {} : { fallbackReason }), playerIds: ids, tokens, friendships, wallets: players * CURRENCIES.length });
+    send({ hello: true, url: http, description, engine, ...(fallbackReason === undefined ? {} : { fallbackReason }), playerIds: ids, tokens, friendships, wallets: players * CURRENCIES.length, matches: matchCount });
   } catch (err) {
     await closeAll();
     send({ hello: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

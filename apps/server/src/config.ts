@@ -38,6 +38,9 @@ export interface AppConfig {
   /** Enables guest device sign-in when set (≥ 32 bytes). */
   readonly guestPepper: string | undefined;
   readonly trustProxy: boolean;
+  /** Chat and DMs (`HAJIME_CHAT`, default on) and presence pushes to friends (`HAJIME_PRESENCE`, default on). */
+  readonly chat: boolean;
+  readonly presence: boolean;
   /** Run the supervised crash-and-resume demo ticker under the root supervisor. */
   readonly demoTicker: boolean;
   readonly demo: DemoOptions;
@@ -45,6 +48,10 @@ export interface AppConfig {
   readonly gameDir: string | undefined | null;
   /** Re-run saved Lua scripts in running matches (`HAJIME_LUA_RELOAD`, default on). */
   readonly luaReload: boolean;
+  /** Count every Lua allocation against the engine's memory cap (`HAJIME_LUA_EXACT_MEMORY`, default off: checked on Lua's heap count). */
+  readonly luaExactMemory: boolean;
+  /** Worker threads for Lua match engines (`HAJIME_LUA_WORKERS`, default 0: in the main thread). */
+  readonly luaWorkers: number;
   /** Third-party sign-in (OIDC), by provider: from `HAJIME_OIDC_<PROVIDER>_CLIENT_ID` / `_ISSUER` / `_JWKS_URL`. */
   readonly oidc: Readonly<Partial<Record<OidcName, OidcEnv>>>;
   /** Steam sign-in: `HAJIME_STEAM_API_KEY` + `HAJIME_STEAM_APP_ID` (+ `_API_BASE_URL`, `_IDENTITY`). */
@@ -66,6 +73,11 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
   throw new Error(`${name} must be 1/true or 0/false (got ${JSON.stringify(raw)})`);
+}
+
+/** A flag that is on unless set to `0`. */
+function onUnlessOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  return env[name] === undefined || env[name] === '' ? true : flag(env, name);
 }
 
 function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
@@ -135,12 +147,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     registration: registration as AppConfig['registration'],
     guestPepper: pepper === undefined || pepper === '' ? undefined : pepper,
     trustProxy: flag(env, 'HAJIME_TRUST_PROXY'),
+    chat: onUnlessOff(env, 'HAJIME_CHAT'),
+    presence: onUnlessOff(env, 'HAJIME_PRESENCE'),
     demoTicker: flag(env, 'HAJIME_DEMO'),
     oidc: Object.freeze(oidc(env)),
     steam: steam(env),
     gameDir: gameDir(env),
     demoPage: gameDir(env) === undefined || flag(env, 'HAJIME_DEMO_PAGE'),
-    luaReload: env['HAJIME_LUA_RELOAD'] === undefined || env['HAJIME_LUA_RELOAD'] === '' ? true : flag(env, 'HAJIME_LUA_RELOAD'),
+    luaReload: onUnlessOff(env, 'HAJIME_LUA_RELOAD'),
+    luaExactMemory: flag(env, 'HAJIME_LUA_EXACT_MEMORY'),
+    luaWorkers: int(env, 'HAJIME_LUA_WORKERS', 0, 0),
     demo: Object.freeze({
       tickIntervalMs: int(env, 'HAJIME_DEMO_TICK_MS', 1_000, 1),
       crashEveryTicks: int(env, 'HAJIME_DEMO_CRASH_EVERY', 7, 0),

@@ -27,11 +27,13 @@ export interface LoadedGame {
  */
 export async function loadGame(
   dir: string,
-  options: { readonly reload: boolean; readonly logger: Logger; readonly services?: LuaHostServices; readonly modes?: ModeRegistry },
+  options: { readonly reload: boolean; readonly exactMemory?: boolean; readonly workers?: number; readonly logger: Logger; readonly services?: LuaHostServices; readonly modes?: ModeRegistry },
 ): Promise<LoadedGame> {
   const { logger } = options;
   const lua = await createLuaModes(dir, {
     reload: options.reload,
+    ...(options.exactMemory === true ? { engine: { exactMemoryCap: true } } : {}),
+    ...(options.workers !== undefined && options.workers > 0 ? { workers: options.workers } : {}),
     log: (level, msg, fields) => logger[level]({ ...fields, event: msg }, `lua: ${msg}`),
     ...(options.services === undefined ? {} : { services: options.services }),
   });

@@ -6,7 +6,7 @@
  */
 import { ActorSystem, consoleLogger } from '@hajime/actor';
 import { ModeRegistry, isLuaLoadError, luaBotConfig, luaBotScripts, type LuaHostServices } from '@hajime/game';
-import { chatPlugin, createGamePlugin, createLuaHostServices, createServer, presencePlugin, type DomainPlugin } from '@hajime/server';
+import { createGamePlugin, createLuaHostServices, createServer, type DomainPlugin } from '@hajime/server';
 import { join } from 'node:path';
 import { Storage } from '@hajime/storage';
 import { loadConfig } from './config.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (config.gameDir !== null) {
     const dir = config.gameDir ?? join(DEMO_DIR, 'lua');
     try {
-      game = await loadGame(dir, { reload: config.luaReload, logger, modes, services });
+      game = await loadGame(dir, { reload: config.luaReload, exactMemory: config.luaExactMemory, workers: config.luaWorkers, logger, modes, services });
     } catch (e) {
       if (isLuaLoadError(e)) {
         logger.error({ event: 'game_load_failed', code: e.code, err: e }, `hajime: cannot load the game in ${dir}: ${e.message}`);
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
       dev: config.dev,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
+      chat: config.chat,
+      presence: config.presence,
       ...(config.wsOrigins === undefined ? {} : { ws: { allowedOrigins: config.wsOrigins } }),
       auth: {
         registration: config.registration,
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
         providers: config.oidc,
         ...(config.steam === undefined ? {} : { steam: config.steam }),
       },
-    }, { plugins: [chatPlugin, presencePlugin, ...(config.gameDir === null ? [] : [createGamePlugin({ modes, ...(game === undefined ? {} : { bots: { botConfig: luaBotConfig(game.lua.game), scripts: luaBotScripts(game.lua.game), runtime: game.lua.game.runtime } }) }) as DomainPlugin])] });
+    }, { plugins: [...(config.gameDir === null ? [] : [createGamePlugin({ modes, ...(game === undefined ? {} : { bots: { botConfig: luaBotConfig(game.lua.game), scripts: luaBotScripts(game.lua.game), runtime: game.lua.game.runtime } }) }) as DomainPlugin])] });
   } catch (e) {
     // A bad sign-in provider setting (an http issuer, ...) is a configuration error.
     logger.error({ event: 'config_invalid', err: e }, `hajime: ${(e as Error).message}`);

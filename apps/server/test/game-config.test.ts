@@ -21,6 +21,11 @@ t.test('game settings from the environment', async (t) => {
   t.equal(loadConfig({ HAJIME_GAME_DIR: '/srv/game', HAJIME_DEMO_PAGE: '1' }).demoPage, true);
   t.equal(loadConfig({ HAJIME_GAME_DIR: 'none' }).gameDir, null);
   t.throws(() => loadConfig({ HAJIME_LUA_RELOAD: 'maybe' }), /HAJIME_LUA_RELOAD/);
+  t.equal(d.luaExactMemory, false, 'the heap-count cap by default');
+  t.equal(loadConfig({ HAJIME_LUA_EXACT_MEMORY: '1' }).luaExactMemory, true);
+  t.equal(d.luaWorkers, 0, 'engines in the main thread by default');
+  t.equal(loadConfig({ HAJIME_LUA_WORKERS: '2' }).luaWorkers, 2);
+  t.throws(() => loadConfig({ HAJIME_LUA_WORKERS: '-1' }), /HAJIME_LUA_WORKERS/);
 });
 
 t.test('guestPepper: the configured one, else one generated once and kept', async (t) => {

@@ -56,6 +56,7 @@ export * as Supervisor from './supervisor.js';
 export type { Strategy, SupervisorOptions, ChildInfo, ChildCounts } from './supervisor.js';
 export * as DynamicSupervisor from './dynamic-supervisor.js';
 export type { ChildTemplate, DynamicSupervisorOptions, DynamicChildCounts } from './dynamic-supervisor.js';
+export { SupervisedPool, type SupervisedPoolOptions, type PoolBehaviour } from './supervised-pool.js';
 export {
   normalizeChildSpec,
   DEFAULT_INTENSITY,

@@ -33,11 +33,21 @@ interface Watch<G> {
   readonly scope: boolean;
 }
 
+/**
+ * The members of one group: a process joined once is kept as itself (most groups, a player's own, hold
+ * one), more as member → join count.
+ */
+type Members = Proc | Map<Proc, number>;
+
+function countIn(m: Members, proc: Proc): number {
+  return m instanceof Map ? (m.get(proc) ?? 0) : m === proc ? 1 : 0;
+}
+
 export class ProcessGroups<G = string> implements ExitHook {
-  /** group → member → join count. */
-  readonly #groups = new Map<G, Map<Proc, number>>();
-  /** member → groups it is in. */
-  readonly #memberOf = new Map<Proc, Set<G>>();
+  /** group → its members. */
+  readonly #groups = new Map<G, Members>();
+  /** member → groups it is in (an array: a process is in a few groups; no Set per process). */
+  readonly #memberOf = new Map<Proc, G[]>();
   readonly #watches = new Map<GroupMonitorRef, Watch<G>>();
   readonly #watchesBy = new Map<Proc, Set<GroupMonitorRef>>();
   #nextRef = 1;
@@ -52,16 +62,16 @@ export class ProcessGroups<G = string> implements ExitHook {
       if (proc === null || !proc.alive) throw new ActorError('ACT_ERR_NOPROC', { details: { pid: p.toString() } });
       return proc;
     });
-    let members = this.#groups.get(group);
-    if (members === undefined) this.#groups.set(group, (members = new Map()));
     for (const proc of procs) {
-      members.set(proc, (members.get(proc) ?? 0) + 1);
-      let groups = this.#memberOf.get(proc);
+      const members = this.#groups.get(group);
+      if (members === undefined) this.#groups.set(group, proc);
+      else if (members instanceof Map) members.set(proc, (members.get(proc) ?? 0) + 1);
+      else this.#groups.set(group, new Map([[members, 1]]).set(proc, members === proc ? 2 : 1));
+      const groups = this.#memberOf.get(proc);
       if (groups === undefined) {
-        this.#memberOf.set(proc, (groups = new Set()));
-        (proc.hooks ??= new Set()).add(this);
-      }
-      groups.add(group);
+        this.#memberOf.set(proc, [group]);
+        proc.addHook(this);
+      } else if (!groups.includes(group)) groups.push(group);
     }
     this.#notify(group, 'join', procs);
   }
@@ -69,22 +79,25 @@ export class ProcessGroups<G = string> implements ExitHook {
   /** Removes one membership of each pid; returns false if none of them was a member. */
   leave(group: G, pids: Pid | readonly Pid[]): boolean {
     const list = Array.isArray(pids) ? (pids as readonly Pid[]) : [pids as Pid];
-    const members = this.#groups.get(group);
-    if (members === undefined) return false;
+    if (!this.#groups.has(group)) return false;
     const left: Proc[] = [];
     for (const p of list) {
       const proc = p._p;
       if (proc === null) continue;
-      const n = members.get(proc);
-      if (n === undefined) continue;
-      if (n > 1) members.set(proc, n - 1);
+      const members = this.#groups.get(group);
+      if (members === undefined) break;
+      const n = countIn(members, proc);
+      if (n === 0) continue;
+      if (n > 1) (members as Map<Proc, number>).set(proc, n - 1);
       else {
-        members.delete(proc);
+        if (members instanceof Map) {
+          members.delete(proc);
+          if (members.size === 0) this.#groups.delete(group);
+        } else this.#groups.delete(group);
         this.#forget(proc, group);
       }
       left.push(proc);
     }
-    if (members.size === 0) this.#groups.delete(group);
     if (left.length > 0) this.#notify(group, 'leave', left);
     return left.length > 0;
   }
@@ -93,6 +106,7 @@ export class ProcessGroups<G = string> implements ExitHook {
   getMembers(group: G): Pid[] {
     const members = this.#groups.get(group);
     if (members === undefined) return [];
+    if (!(members instanceof Map)) return [members.pid];
     const out: Pid[] = [];
     for (const [proc, n] of members) for (let i = 0; i < n; i++) out.push(proc.pid);
     return out;
@@ -112,6 +126,10 @@ export class ProcessGroups<G = string> implements ExitHook {
   broadcast(group: G, msg: unknown): number {
     const members = this.#groups.get(group);
     if (members === undefined) return 0;
+    if (!(members instanceof Map)) {
+      members.deliver(K_INFO, msg);
+      return 1;
+    }
     let n = 0;
     for (const [proc, count] of members) for (let i = 0; i < count; i++, n++) proc.deliver(K_INFO, msg);
     return n;
@@ -137,7 +155,7 @@ export class ProcessGroups<G = string> implements ExitHook {
     refs?.delete(ref);
     if (refs !== undefined && refs.size === 0) {
       this.#watchesBy.delete(w.watcher);
-      if (!this.#memberOf.has(w.watcher)) w.watcher.hooks?.delete(this);
+      if (!this.#memberOf.has(w.watcher)) w.watcher.removeHook(this);
     }
     return true;
   }
@@ -155,7 +173,7 @@ export class ProcessGroups<G = string> implements ExitHook {
     let refs = this.#watchesBy.get(proc);
     if (refs === undefined) {
       this.#watchesBy.set(proc, (refs = new Set()));
-      (proc.hooks ??= new Set()).add(this);
+      proc.addHook(this);
     }
     refs.add(ref);
     return ref;
@@ -164,10 +182,11 @@ export class ProcessGroups<G = string> implements ExitHook {
   #forget(proc: Proc, group: G): void {
     const groups = this.#memberOf.get(proc);
     if (groups === undefined) return;
-    groups.delete(group);
-    if (groups.size === 0) {
+    const i = groups.indexOf(group);
+    if (i >= 0) groups.splice(i, 1);
+    if (groups.length === 0) {
       this.#memberOf.delete(proc);
-      if (!this.#watchesBy.has(proc)) proc.hooks?.delete(this);
+      if (!this.#watchesBy.has(proc)) proc.removeHook(this);
     }
   }
 
@@ -195,9 +214,11 @@ export class ProcessGroups<G = string> implements ExitHook {
     for (const g of groups) {
       const members = this.#groups.get(g);
       if (members === undefined) continue;
-      const n = members.get(proc) ?? 0;
-      members.delete(proc);
-      if (members.size === 0) this.#groups.delete(g);
+      const n = countIn(members, proc);
+      if (members instanceof Map) {
+        members.delete(proc);
+        if (members.size === 0) this.#groups.delete(g);
+      } else if (members === proc) this.#groups.delete(g);
       if (n > 0) this.#notify(g, 'leave', new Array<Proc>(n).fill(proc));
     }
   }

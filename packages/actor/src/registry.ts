@@ -33,7 +33,7 @@ export class Registry<K = string> implements ViaRegistry, ExitHook {
     if (keys === undefined) {
       keys = new Set();
       this.#byProc.set(proc, keys);
-      (proc.hooks ??= new Set()).add(this);
+      proc.addHook(this);
     }
     keys.add(key);
   }
@@ -47,7 +47,7 @@ export class Registry<K = string> implements ViaRegistry, ExitHook {
     keys?.delete(key);
     if (keys !== undefined && keys.size === 0) {
       this.#byProc.delete(proc);
-      proc.hooks?.delete(this);
+      proc.removeHook(this);
     }
     return true;
   }

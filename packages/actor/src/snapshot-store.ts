@@ -3,6 +3,7 @@
  * asks (every tick, for a match); a process restarted after a crash starts from the last snapshot. The
  * memory adapter lives here; the Postgres adapter lives in `@hajime/storage`.
  */
+import { Cloner } from './internal/clone.js';
 
 /** What is stored for one key. */
 export interface StoredSnapshot {
@@ -21,15 +22,19 @@ export interface SnapshotStore {
   delete(key: string): Promise<void>;
 }
 
-/** Keeps snapshots in memory (copied with `structuredClone`, so later state changes never leak in). */
+/**
+ * Keeps snapshots in memory, copied (as `structuredClone` copies, by hand for plain objects and arrays,
+ * which is several times faster for a match's state) so later state changes never leak in.
+ */
 export class MemorySnapshotStore implements SnapshotStore {
   readonly #rows = new Map<string, StoredSnapshot>();
+  readonly #cloner = new Cloner();
   async save(key: string, snapshot: StoredSnapshot): Promise<void> {
-    this.#rows.set(key, structuredClone(snapshot));
+    this.#rows.set(key, this.#cloner.clone(snapshot));
   }
   async load(key: string): Promise<StoredSnapshot | undefined> {
     const row = this.#rows.get(key);
-    return row === undefined ? undefined : structuredClone(row);
+    return row === undefined ? undefined : this.#cloner.clone(row);
   }
   async delete(key: string): Promise<void> {
     this.#rows.delete(key);

@@ -141,6 +141,15 @@ export class ActorSystem {
     return this.core.awaitExit(pid);
   }
 
+  /**
+   * Calls `fn(reason)` once `pid` has exited (with `noproc`, in a microtask, if it already has): what
+   * {@link awaitExit} does without a promise, for code that watches many processes (a gateway, one per
+   * connection).
+   */
+  onExit(pid: Pid, fn: (reason: ExitReason) => void): void {
+    this.core.onExit(pid, fn);
+  }
+
   /** Every live process. */
   processes(): Pid[] {
     return [...this.core.procs.values()].map((p) => p.pid);
@@ -152,7 +161,7 @@ export class ActorSystem {
     let monitors = 0;
     let queued = 0;
     for (const p of this.core.procs.values()) {
-      links += p.links?.size ?? 0;
+      links += p.linkCount;
       monitors += p.monitors?.size ?? 0;
       if (p.mbox !== null) queued += (p.mbox.length - p.mhead) / 2;
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import t from 'tap';
 import { GenServer, ProcessGroups, Registry, Supervisor, ok, reply, type PgEvent } from '../src/index.js';
 import { makeSystem, recorder } from './helpers.js';
@@ -145,3 +146,85 @@ t.test('ProcessGroups', async (t) => {
     await system.stop();
   });
 });
+
+t.test('exit hooks', async (t) => {
+  t.test('a process in a registry and in groups of two scopes is forgotten by each at exit, whichever it left first', async (t) => {
+    const { system } = makeSystem();
+    const reg = new Registry<string>(system);
+    const g1 = new ProcessGroups<string>(system);
+    const g2 = new ProcessGroups<string>(system);
+    const a = system.spawn(() => {});
+    g1.join('x', a);
+    reg.register('a', a);
+    g2.join('y', a);
+    g2.leave('y', a);
+    g2.join('z', a);
+    g1.leave('x', a);
+    g1.join('x', a);
+    system.exit(a, 'kill');
+    await system.settle();
+    t.equal(reg.lookup('a'), undefined);
+    t.same(g1.getMembers('x'), []);
+    t.same(g2.getMembers('z'), []);
+    const b = system.spawn(() => {});
+    g1.join('x', b);
+    g1.leave('x', b);
+    reg.register('b', b);
+    system.exit(b, 'kill');
+    await system.settle();
+    t.equal(reg.lookup('b'), undefined, 'a hook removed, then another added: the second still runs');
+    t.same(g1.getMembers('x'), []);
+  });
+});
+
+t.test('ProcessGroups against a plain model', async (t) => {
+  t.test('any sequence of joins, leaves and exits leaves the members and groups the model says', async () => {
+    type Op = { op: 'join' | 'leave'; p: number; g: number } | { op: 'exit'; p: number };
+    const op = fc.oneof(
+      fc.record({ op: fc.constantFrom('join' as const, 'leave' as const), p: fc.nat(3), g: fc.nat(2) }),
+      fc.record({ op: fc.constant('exit' as const), p: fc.nat(3) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops: Op[]) => {
+        const { system } = makeSystem();
+        const pg = new ProcessGroups<string>(system);
+        const pids = [0, 1, 2, 3].map(() => system.spawn(() => {}));
+        const model = new Map<string, number[]>();
+        const alive = [true, true, true, true];
+        for (const o of ops) {
+          if (o.op === 'exit') {
+            if (!alive[o.p]) continue;
+            alive[o.p] = false;
+            system.exit(pids[o.p]!, 'kill');
+            await system.settle();
+            for (const [g, ms] of model) model.set(g, ms.filter((x) => x !== o.p));
+            continue;
+          }
+          const g = `g${o.g}`;
+          if (o.op === 'join') {
+            if (!alive[o.p]) continue;
+            pg.join(g, pids[o.p]!);
+            model.set(g, [...(model.get(g) ?? []), o.p]);
+          } else {
+            const ms = model.get(g) ?? [];
+            const i = ms.indexOf(o.p);
+            if (pg.leave(g, pids[o.p]!) !== i >= 0) return false;
+            if (i >= 0) ms.splice(i, 1);
+          }
+        }
+        for (let g = 0; g < 3; g++) {
+          const want = (model.get(`g${g}`) ?? []).map((i) => pids[i]!.toString()).sort();
+          const got = pg.getMembers(`g${g}`).map((p) => p.toString()).sort();
+          if (JSON.stringify(want) !== JSON.stringify(got)) return false;
+          if (pg.broadcast(`g${g}`, 'x') !== want.length) return false;
+        }
+        const groups = [...model].filter(([, ms]) => ms.length > 0).map(([g]) => g).sort();
+        if (JSON.stringify(pg.whichGroups().sort()) !== JSON.stringify(groups)) return false;
+        await system.stop();
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+

@@ -47,6 +47,23 @@ t.test('spawn and send', async (t) => {
     await system.stop();
   });
 
+  t.test('onExit calls back with the exit reason once per registration (noproc for a process already gone)', async (t) => {
+    const { system } = makeSystem();
+    const pid = system.spawn(() => {});
+    const seen: unknown[] = [];
+    system.onExit(pid, (r) => seen.push(['a', r]));
+    system.onExit(pid, (r) => seen.push(['b', r]));
+    t.same(seen, [], 'nothing before the exit');
+    system.exit(pid, 'kill');
+    await system.settle();
+    t.same(seen, [['a', 'killed'], ['b', 'killed']]);
+    system.onExit(pid, (r) => seen.push(['late', r]));
+    t.equal(seen.length, 2, 'a late registration is called back asynchronously');
+    await Promise.resolve();
+    t.same(seen.at(-1), ['late', 'noproc']);
+    await system.stop();
+  });
+
   t.test('a rejected async handler crashes the process, never the event loop', async (t) => {
     const { system } = makeSystem();
     const pid = system.spawn(async () => {
@@ -176,6 +193,27 @@ t.test('links and exit signals', async (t) => {
     await system.stop();
   });
 
+  t.test('links added and removed in any order: the exit reaches exactly the processes still linked', async (t) => {
+    const { system } = makeSystem();
+    const a = recorder(system, { trapExit: true });
+    const b = recorder(system, { trapExit: true });
+    const c = recorder(system, { trapExit: true });
+    const x = recorder(system);
+    system.send(x.pid, 'wake');
+    await system.settle();
+    const ctx = x.ctx();
+    ctx.link(a.pid);
+    ctx.link(b.pid);
+    ctx.unlink(a.pid);
+    ctx.link(c.pid);
+    ctx.unlink(b.pid);
+    t.equal(system.stats().links, 1);
+    system.exit(x.pid, 'boom');
+    await system.settle();
+    t.same([a, b, c].map((r) => r.messages.filter(isExitMessage).length), [0, 0, 1]);
+    await system.stop();
+  });
+
   t.test('linking to a dead process delivers noproc', async (t) => {
     const { system } = makeSystem();
     const dead = system.spawn(() => {});
@@ -271,6 +309,29 @@ t.test('monitors', async (t) => {
       watcher.messages.filter(isDownMessage).map((d) => d.ref).sort(),
       [r1, r2].sort(),
     );
+    await system.stop();
+  });
+
+  t.test('monitors added and removed in any order: only the live ones fire, once each', async (t) => {
+    const { system } = makeSystem();
+    const w1 = recorder(system);
+    const w2 = recorder(system);
+    const target = system.spawn(() => {});
+    system.send(w1.pid, 'wake');
+    system.send(w2.pid, 'wake');
+    await system.settle();
+    const a = w1.ctx().monitor(target);
+    const b = w2.ctx().monitor(target);
+    w1.ctx().demonitor(a);
+    const c = w1.ctx().monitor(target);
+    w2.ctx().demonitor(b);
+    const d = w2.ctx().monitor(target);
+    w2.ctx().demonitor(d);
+    t.equal(system.stats().monitors, 1);
+    system.exit(target, 'kill');
+    await system.settle();
+    t.same(w1.messages.filter(isDownMessage).map((m) => m.ref), [c]);
+    t.same(w2.messages.filter(isDownMessage), []);
     await system.stop();
   });
 

@@ -6,7 +6,8 @@
 
 // runtime and engines
 export { LuaRuntime } from './runtime.js';
-export { ScriptEngine, ENGINE_DEFAULTS, type CallLimits, type CallOptions, type SlotRef, type EngineOptions, type ModuleSource } from './engine.js';
+export { isPushable, PUSH_DEPTH_MAX } from './internal/value-pusher.js';
+export { ScriptEngine, ENGINE_DEFAULTS, type CallLimits, type CallOptions, type SlotRef, type EngineOptions, type ModuleSource, type StepRequest, type StepResult } from './engine.js';
 
 // errors and results
 export { LUA_ERRORS, LuaLoadError, isLuaLoadError, whereOf, type LuaErrorCode, type LuaFailure, type LuaFailureKind, type LuaResult, type LuaSuccess } from './errors.js';

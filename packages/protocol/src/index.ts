@@ -27,6 +27,7 @@ export { validateInbound, isInboundType, INBOUND_TYPES, CID_RE, CONTENT_MAX_BYTE
 export {
   frame,
   encodeFrame,
+  RawJson,
   errorFrame,
   customEventType,
   OUTBOUND_TYPES,

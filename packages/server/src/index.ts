@@ -4,7 +4,7 @@
  * See guides/rest-api.md, guides/protocol.md and guides/authentication.md.
  */
 export { createServer, DEFAULT_PLUGINS, type HajimeServer, type CreateServerExtras, type DomainPlugin } from './server.js';
-export { resolveOptions, DEFAULT_RATE_LIMITS, RATE_LIMIT_GROUPS, type ServerOptions, type AuthOptions, type WsOptions, type RateLimit, type RateLimitGroup, type OidcProviderOptions, type SteamOptions } from './options.js';
+export { resolveOptions, DEFAULT_RATE_LIMITS, RATE_LIMIT_GROUPS, type ServerOptions, type AuthOptions, type WsOptions, type RateLimit, type RateLimitGroup, type OidcProviderOptions, type SteamOptions, type LoggerOptions, REQUEST_LOG_LEVELS, type RequestLogLevel } from './options.js';
 export type { ServerContext } from './context.js';
 export { ApiError } from './api-error.js';
 export { mapError } from './error-handler.js';
@@ -58,7 +58,7 @@ export { createIapPlugin, IAP_MISSING, type IapPluginOptions, type IapGrant } fr
 export { createAppleVerifier, IapVerificationError, APPLE_JWS_MAX_BYTES, type AppleVerifier, type AppleVerifierSettings, type AppleTransactionPayload, type IapInvalidReason } from './iap/apple.js';
 export { createGoogleVerifier, IapUpstreamError, GOOGLE_API_BASE_URL, GOOGLE_TIMEOUT_MS, type GoogleVerifier, type GoogleVerifierSettings, type GooglePurchase } from './iap/google.js';
 export { serviceAccountAccessToken, ANDROID_PUBLISHER_SCOPE, GOOGLE_TOKEN_URI, type ServiceAccountKey, type ServiceAccountTokenOptions } from './iap/google-auth.js';
-// Chat, DMs and presence: one channel actor per live channel (members as a process group, 100-message buffer, idle stop), the ACL and content rules, the presence service, and the plugins (not default: pass chatPlugin and presencePlugin in extras.plugins).
+// Chat, DMs and presence: one channel actor per live channel (members as a process group, 100-message buffer, idle stop), the ACL and content rules, the presence service, and the plugins (default plugins; options.chat / options.presence false leave them out).
 export { chatPlugin, createChatPlugin, presencePlugin, chatMessageOut, chatMessageSchema, type ChatPluginOptions, type ChatMessageJson } from './plugins/chat.js';
 export { Chat, CHAT_DEFAULTS, type ChatOptions, type ChatDeps, type ChatSocial, type DmResult } from './chat/chat.js';
 export { Channel, ChannelServer, channelGroup, type ChannelArgs, type ChannelStats, type ChatStore, type BufferedMessage, type SendReply, type Delivery } from './chat/channel-server.js';

@@ -70,12 +70,29 @@ export interface WsOptions {
   readonly maxBufferedBytes?: number;
 }
 
+/** Levels the per-request log line may use. */
+export const REQUEST_LOG_LEVELS = ['info', 'debug', 'trace'] as const;
+export type RequestLogLevel = (typeof REQUEST_LOG_LEVELS)[number];
+
+export interface LoggerOptions {
+  /** Lowest level written (default `info`). */
+  readonly level?: string;
+  /**
+   * The level of the one line written per completed request (`request completed`: method, url, status
+   * code, response time, request id); `false`: none. Default `debug`, so a server at the default `info`
+   * level writes no line per request (errors are logged either way: a 5xx at `warn` or `error`).
+   */
+  readonly requests?: RequestLogLevel | false;
+  /** Where the JSON lines go (default: stdout). */
+  readonly stream?: { write(line: string): void };
+}
+
 export interface ServerOptions {
   readonly storage: Storage;
   /** Default: a new system with snapshots in `storage`. */
   readonly system?: ActorSystem;
-  /** Structured logs (pino through Fastify): `false` silences them (default true, level info). */
-  readonly logger?: boolean | { readonly level?: string };
+  /** Structured logs (pino through Fastify): `false` silences them (default true: level info, request lines at debug). */
+  readonly logger?: boolean | LoggerOptions;
   /** Logger port for the actor system when the server creates it. */
   readonly actorLogger?: Logger;
   /** Dev mode: `module.error` frames to players, more detail in errors. */
@@ -89,12 +106,25 @@ export interface ServerOptions {
   readonly bodyLimitBytes?: number;
   /** Trust X-Forwarded-For from these proxies (Fastify's trustProxy). */
   readonly trustProxy?: boolean | string | readonly string[];
+  /**
+   * Chat and direct messages (`chatPlugin`: the `chat.*` and `dm.send` frames, `/chat` and `/dm` routes),
+   * on by default. `false` leaves them out (those frames then answer `not_available`, the routes 404).
+   */
+  readonly chat?: boolean;
+  /**
+   * Presence with friend pushes (`presencePlugin`: `presence.update` also pushes `presence.changed` to
+   * online friends), on by default. `false` keeps the gateway's plain `presence.update` (no pushes).
+   */
+  readonly presence?: boolean;
 }
 
 export interface ResolvedOptions {
   readonly storage: Storage;
   readonly system: ActorSystem | undefined;
-  readonly logger: boolean | { readonly level?: string };
+  /** `false`, or pino's level and destination. */
+  readonly logger: false | { readonly level: string; readonly stream: { write(line: string): void } | undefined };
+  /** The level of the per-request line, or `false` (also when logging is off). */
+  readonly requestLog: RequestLogLevel | false;
   readonly actorLogger: Logger | undefined;
   readonly dev: boolean;
   readonly auth: {
@@ -120,12 +150,19 @@ export interface ResolvedOptions {
   };
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean | string | readonly string[];
+  readonly chat: boolean;
+  readonly presence: boolean;
 }
 
 function positive(name: string, v: number | undefined, fallback: number): number {
   const n = v ?? fallback;
   if (!(typeof n === 'number' && Number.isFinite(n) && n > 0)) throw new Error(`option ${name} must be a number > 0`);
   return n;
+}
+
+function flag(name: string, v: boolean | undefined, fallback: boolean): boolean {
+  if (v !== undefined && typeof v !== 'boolean') throw new Error(`option ${name} must be true or false`);
+  return v ?? fallback;
 }
 
 /** Fills defaults, validates, freezes. Throws an Error naming the bad option. */
@@ -142,10 +179,14 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     rateLimits[g as RateLimitGroup] = { max: positive(`rateLimits.${g}.max`, l.max, 1), windowMs: positive(`rateLimits.${g}.windowMs`, l.windowMs, 1) };
   }
   const w = o.ws ?? {};
+  const l = o.logger ?? true;
+  const requestLog = l === false ? false : l === true ? 'debug' : (l.requests ?? 'debug');
+  if (requestLog !== false && !(REQUEST_LOG_LEVELS as readonly string[]).includes(requestLog)) throw new Error(`option logger.requests must be ${REQUEST_LOG_LEVELS.join(', ')} or false`);
   return Object.freeze({
     storage: o.storage,
     system: o.system,
-    logger: o.logger ?? true,
+    logger: l === false ? false : Object.freeze({ level: l === true ? 'info' : (l.level ?? 'info'), stream: l === true ? undefined : l.stream }),
+    requestLog,
     actorLogger: o.actorLogger,
     dev: o.dev ?? false,
     auth: Object.freeze({
@@ -175,5 +216,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     }),
     bodyLimitBytes: positive('bodyLimitBytes', o.bodyLimitBytes, 1024 * 1024),
     trustProxy: o.trustProxy ?? false,
+    chat: flag('chat', o.chat, true),
+    presence: flag('presence', o.presence, true),
   });
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActorSystem } from '@hajime/actor';
 import { httpErrorBody } from '@hajime/protocol';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { AuthService } from './auth/auth-service.js';
 import type { IdentityVerifier } from './auth/identity-verifier.js';
@@ -22,6 +22,7 @@ import { authenticateHook, rateLimitHook, requireLength, type HajimeRouteConfig 
 import { SlidingWindowLimiter } from './internal/sliding-window.js';
 import { RATE_LIMIT_GROUPS, resolveOptions, type RateLimitGroup, type ServerOptions } from './options.js';
 import { authPlugin } from './plugins/auth.js';
+import { chatPlugin, presencePlugin } from './plugins/chat.js';
 import { docsPlugin } from './plugins/docs.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -40,9 +41,9 @@ import { RpcRegistry } from './rpc/registry.js';
 export type DomainPlugin = (app: FastifyInstance, ctx: ServerContext) => Promise<void>;
 
 /**
- * The domains every server has, registered under /api/v1 in this order. Chat and presence
- * (`chatPlugin`, `presencePlugin`) and IAP (`createIapPlugin(...)`) are opt-in through `extras.plugins`;
- * the reference release (`apps/server`) enables chat and presence.
+ * The domains every server has, registered under /api/v1 in this order. Chat and presence are among them
+ * (as in asobi); `options.chat: false` / `options.presence: false` leave either out. IAP
+ * (`createIapPlugin(...)`) and the game (`createGamePlugin(...)`) are added through `extras.plugins`.
  */
 export const DEFAULT_PLUGINS: readonly DomainPlugin[] = [
   authPlugin,
@@ -51,6 +52,8 @@ export const DEFAULT_PLUGINS: readonly DomainPlugin[] = [
   leaderboardsPlugin,
   tournamentsPlugin,
   socialPlugin,
+  chatPlugin,
+  presencePlugin,
   notificationsPlugin,
   savesPlugin,
   objectsPlugin,
@@ -80,7 +83,10 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
   const ownSystem = opts.system === undefined;
   const system = opts.system ?? new ActorSystem({ snapshotStore: opts.storage.snapshots, ...(opts.actorLogger === undefined ? {} : { logger: opts.actorLogger }) });
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: opts.logger === true ? 'info' : (opts.logger.level ?? 'info') },
+    logger: opts.logger === false ? false : { level: opts.logger.level, ...(opts.logger.stream === undefined ? {} : { stream: opts.logger.stream }) },
+    // Fastify's two lines per request at info ('incoming request', 'request completed') are replaced by
+    // one line at `logger.requests` (default debug), written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimitBytes,
     trustProxy: opts.trustProxy as boolean | string | string[],
     requestIdHeader: 'x-request-id',
@@ -115,6 +121,14 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  const requestLog = opts.requestLog;
+  if (requestLog !== false) {
+    app.addHook('onResponse', (request, reply, done) => {
+      // pino's isLevelEnabled (Fastify's logger type leaves it out): a server at info builds no line.
+      if ((request.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled(requestLog)) request.log[requestLog]({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+      done();
+    });
+  }
   // The WebSocket gateway ends its sessions and closes its sockets before the HTTP server closes.
   app.addHook('preClose', async () => {
     await gateway.close();
@@ -137,8 +151,10 @@ export async function createServer(options: ServerOptions, extras: CreateServerE
       api.addHook('preHandler', authenticateHook(context));
       // An extra plugin with the name of a default one replaces it (e.g. leaderboards with other options).
       const replaced = new Set((extras.plugins ?? []).map((p) => p.name).filter((n) => n !== ''));
-      for (const plugin of DEFAULT_PLUGINS) if (!replaced.has(plugin.name) || (extras.plugins ?? []).includes(plugin)) await plugin(api, context);
-      for (const plugin of extras.plugins ?? []) if (!DEFAULT_PLUGINS.includes(plugin)) await plugin(api, context);
+      // Turned off by an option (a plugin of the same kind passed in extras is still registered).
+      const off = new Set<DomainPlugin>([...(opts.chat ? [] : [chatPlugin]), ...(opts.presence ? [] : [presencePlugin])]);
+      for (const plugin of DEFAULT_PLUGINS) if (!off.has(plugin) && (!replaced.has(plugin.name) || (extras.plugins ?? []).includes(plugin))) await plugin(api, context);
+      for (const plugin of extras.plugins ?? []) if (!DEFAULT_PLUGINS.includes(plugin) || off.has(plugin)) await plugin(api, context);
     },
     { prefix: '/api/v1' },
   );

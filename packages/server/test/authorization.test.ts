@@ -4,7 +4,7 @@ import t from 'tap';
 import { testServer, testStorage } from './helpers.js';
 import { CORE_ROWS } from './matrix/core.js';
 import { ECONOMY_ROWS } from './matrix/economy.js';
-import { CHAT_PLUGINS, CHAT_ROWS } from './matrix/chat.js';
+import { CHAT_ROWS } from './matrix/chat.js';
 import { LEADERBOARD_PLUGINS, LEADERBOARD_ROWS } from './matrix/leaderboards.js';
 import { SOCIAL_ROWS } from './matrix/social.js';
 import { STORAGE_ROWS } from './matrix/storage.js';
@@ -17,8 +17,8 @@ const MATRIX: Record<string, Case> = { ...CORE_ROWS, ...ECONOMY_ROWS, ...LEADERB
 
 t.test('authorization matrix', async (t) => {
   const storage = await testStorage(t);
-  // The leaderboard rows submit to a board that accepts client submits; chat is an opt-in plugin.
-  const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...TOURNAMENT_PLUGINS, ...CHAT_PLUGINS, ...GAME_PLUGINS] });
+  // The leaderboard rows submit to a board that accepts client submits; chat is a default plugin.
+  const server = await testServer(t, storage, {}, { plugins: [...LEADERBOARD_PLUGINS, ...TOURNAMENT_PLUGINS, ...GAME_PLUGINS] });
   const app = server.app;
   const register = (): Promise<Actor> => registerActor(app);
 

@@ -3,13 +3,13 @@
 // session that never touches the victim, the owner's own token is allowed.
 import t from 'tap';
 import { testServer, testStorage } from './helpers.js';
-import { CHAT_PLUGINS, CHAT_ROWS } from './matrix/chat.js';
+import { CHAT_ROWS } from './matrix/chat.js';
 import type { Actor } from './matrix/types.js';
 import { registerActor, documentedRoutes } from './matrix/harness.js';
 
 t.test('chat authorization matrix', async (t) => {
   const storage = await testStorage(t);
-  const server = await testServer(t, storage, {}, { plugins: CHAT_PLUGINS });
+  const server = await testServer(t, storage);
   const app = server.app;
   const register = (): Promise<Actor> => registerActor(app);
 

@@ -1,8 +1,8 @@
 // Chat, DMs and presence end to end over real sockets: join/send/receive, leave, the per-connection
-// channel cap, channel ACLs, coded content errors, DMs and blocks, REST history (members only) and the
-// presence.changed push to friends.
+// channel cap, channel ACLs, coded content errors, DMs and blocks, REST history (members only), the
+// presence.changed push to friends, and both as default plugins that options turn off.
 import t from 'tap';
-import { chatPlugin, presencePlugin, type Chat } from '../src/index.js';
+import { chatPlugin, presencePlugin, resolveOptions, type Chat } from '../src/index.js';
 import { createChatPlugin } from '../src/plugins/chat.js';
 import { clients, connected, listenWs, registerPlayer, type TestSocket } from './gateway-client.js';
 import { testServer, testStorage, uniqueName } from './helpers.js';
@@ -200,10 +200,62 @@ t.test('chatPlugin over WebSocket', async (t) => {
   });
 });
 
-t.test('chatPlugin is a plain DomainPlugin (the default-options instance)', async (t) => {
+t.test('chat and presence are default plugins; options.chat / options.presence turn each off', async (t) => {
   const storage = await testStorage(t);
-  const server = await testServer(t, storage, {}, { plugins: [chatPlugin] });
-  t.ok(server.app.hasRoute({ method: 'POST', url: '/api/v1/dm' }));
-  t.ok(server.app.hasRoute({ method: 'GET', url: '/api/v1/chat/:channel_id/history' }));
-  t.ok(server.app.hasRoute({ method: 'GET', url: '/api/v1/dm/:player_id/history' }));
+  /** Two accepted friends, each with a socket, on `server`. */
+  const friends = async (server: Awaited<ReturnType<typeof testServer>>) => {
+    const open = clients(t, await listenWs(server));
+    const a = await registerPlayer(server, uniqueName('dflt'));
+    const b = await registerPlayer(server, uniqueName('dflt'));
+    await storage.social.requestFriend(a.player_id, b.player_id);
+    await storage.social.setIncomingStatus(b.player_id, a.player_id, 'accepted');
+    return { a, b, as: await connected(open, a.access_token), bs: await connected(open, b.access_token) };
+  };
+  const routes = (server: Awaited<ReturnType<typeof testServer>>) =>
+    [['POST', '/api/v1/dm'], ['GET', '/api/v1/chat/:channel_id/history'], ['GET', '/api/v1/dm/:player_id/history']].map(([method, url]) => server.app.hasRoute({ method: method as 'GET', url: url! }));
+
+  t.test('by default: the chat frames and routes, and presence pushes to friends', async (t) => {
+    const server = await testServer(t, storage);
+    t.same(routes(server), [true, true, true]);
+    const { a, as, bs } = await friends(server);
+    t.same(await as.request('chat.join', { channel_id: 'global:default' }, 'j'), { type: 'chat.joined', cid: 'j', payload: { channel_id: 'global:default' } });
+    t.equal((await as.request('presence.update', { status: 'busy' }, 'p')).type, 'presence.updated');
+    t.same(await bs.next(), { type: 'presence.changed', payload: { player_id: a.player_id, status: 'busy' } });
+  });
+
+  t.test('chat: false: chat frames answer not_available and the routes are gone; presence stays', async (t) => {
+    const server = await testServer(t, storage, { chat: false });
+    t.same(routes(server), [false, false, false]);
+    t.equal((await server.app.inject({ method: 'POST', url: '/api/v1/dm', payload: {} })).statusCode, 404);
+    const { a, as, bs } = await friends(server);
+    for (const [type, payload] of [['chat.join', { channel_id: 'global:off' }], ['dm.send', { recipient_id: a.player_id, content: 'hi' }]] as const) {
+      t.match(await as.request(type, payload, 'x'), { type: 'error', cid: 'x', payload: { reason: 'not_available' } }, type);
+    }
+    await as.request('presence.update', { status: 'away' });
+    t.same(await bs.next(), { type: 'presence.changed', payload: { player_id: a.player_id, status: 'away' } });
+  });
+
+  t.test('presence: false: presence.update is answered, friends are not pushed', async (t) => {
+    const server = await testServer(t, storage, { presence: false });
+    const { as, bs } = await friends(server);
+    t.same(await as.request('presence.update', { status: 'away' }, 'p'), { type: 'presence.updated', cid: 'p', payload: { status: 'away' } });
+    // A push would have been written to b before a's reply; b's next frame is its own heartbeat's reply.
+    t.equal((await bs.request('session.heartbeat', {}, 'hb')).cid, 'hb', 'no presence.changed before it');
+    t.equal((await as.request('chat.join', { channel_id: 'global:on' })).type, 'chat.joined', 'chat stays on');
+  });
+
+  t.test('chat: false with a chat plugin passed in extras: the passed one is registered', async (t) => {
+    let started: Chat | undefined;
+    const server = await testServer(t, storage, { chat: false }, { plugins: [createChatPlugin({ onStart: (c) => (started = c) })] });
+    t.ok(started, 'the extra chat plugin started');
+    t.same(routes(server), [true, true, true]);
+    const again = await testServer(t, storage, { chat: false }, { plugins: [chatPlugin] });
+    t.same(routes(again), [true, true, true], 'also the default instance itself');
+  });
+
+  t.test('the options are validated', async (t) => {
+    t.throws(() => resolveOptions({ storage, chat: 'no' as unknown as boolean }), /option chat/);
+    t.throws(() => resolveOptions({ storage, presence: 0 as unknown as boolean }), /option presence/);
+    t.match(resolveOptions({ storage }), { chat: true, presence: true });
+  });
 });

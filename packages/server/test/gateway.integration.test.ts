@@ -113,13 +113,14 @@ t.test('Gateway', async (t) => {
   t.test('the frame-handler registry', async (t) => {
     const gw = server.context.gateway;
     const closedFor: string[] = [];
-    gw.registerFrameHandler('chat.join', ({ payload, session }) => {
-      if (!session.joinChannel(payload.channel_id)) throw new FrameRefusal('too_many_channels');
-      session.onClose(() => void closedFor.push(payload.channel_id));
-      return frame('chat.joined', { channel_id: payload.channel_id });
+    // Types no default plugin handles (chat and presence are default plugins; worlds are not).
+    gw.registerFrameHandler('world.join', ({ payload, session }) => {
+      if (!session.joinChannel(payload.world_id)) throw new FrameRefusal('too_many_channels');
+      session.onClose(() => void closedFor.push(payload.world_id));
+      return frame('world.joined', { world_id: payload.world_id, mode: 'm', status: 'running', player_count: 1, max_players: 8, players: [session.playerId], grid_size: 1, started_at: 1 });
     });
-    gw.registerFrameHandler('chat.send', ({ payload, session }) => {
-      session.push(frame('chat.message', { channel_id: payload.channel_id, sender_id: session.playerId, content: payload.content, sent_at: 1 }));
+    gw.registerFrameHandler('world.input', ({ payload, session }) => {
+      session.push(frame('chat.message', { channel_id: 'global:lobby', sender_id: session.playerId, content: String(payload['say']), sent_at: 1 }));
     });
     gw.registerFrameHandler('match.list', async () => frame('match.state', { tick: 1 }));
     gw.registerFrameHandler('match.join', () => {
@@ -141,16 +142,17 @@ t.test('Gateway', async (t) => {
       payload['self'] = payload;
       return frame('match.left', payload as never);
     });
-    t.throws(() => gw.registerFrameHandler('chat.join', () => undefined), 'a type has one handler');
+    t.throws(() => gw.registerFrameHandler('world.join', () => undefined), 'a type has one handler');
+    t.throws(() => gw.registerFrameHandler('chat.join', () => undefined), "chat's frames have the default chat plugin's handlers");
     t.throws(() => gw.registerFrameHandler('session.connect' as never, () => undefined), 'session types are the session’s own');
     t.teardown(() => {
-      for (const type of ['chat.join', 'chat.send', 'match.list', 'match.join', 'matchmaker.remove', 'vote.cast', 'vote.veto', 'world.list', 'world.leave', 'match.leave'] as const) gw.unregisterFrameHandler(type);
+      for (const type of ['world.join', 'world.input', 'match.list', 'match.join', 'matchmaker.remove', 'vote.cast', 'vote.veto', 'world.list', 'world.leave', 'match.leave'] as const) gw.unregisterFrameHandler(type);
     });
 
     const p = await registerPlayer(server, uniqueName('ws'));
     const s = await connected(open, p.access_token);
-    t.same(await s.request('chat.join', { channel_id: 'global:lobby' }, 'j1'), { type: 'chat.joined', cid: 'j1', payload: { channel_id: 'global:lobby' } }, 'a reply carries the cid');
-    s.send({ type: 'chat.send', payload: { channel_id: 'global:lobby', content: 'hi' }, cid: 's1' });
+    t.match(await s.request('world.join', { world_id: 'w1' }, 'j1'), { type: 'world.joined', cid: 'j1', payload: { world_id: 'w1', players: [p.player_id] } }, 'a reply carries the cid');
+    s.send({ type: 'world.input', payload: { say: 'hi' }, cid: 's1' });
     t.same(await s.next(), { type: 'chat.message', payload: { channel_id: 'global:lobby', sender_id: p.player_id, content: 'hi', sent_at: 1 } }, 'a push never carries the cid');
     t.same(await s.request('match.list', {}, 'l1'), { type: 'match.state', payload: { tick: 1 } }, 'a non-reply type gets no cid');
     t.same(await s.request('match.join', { match_id: 'm1' }, 'mj'), {
@@ -164,10 +166,10 @@ t.test('Gateway', async (t) => {
       t.match(await s.request(type, payload, `x-${type}`), { type: 'error', cid: `x-${type}`, payload: { reason: 'internal_error', error: { code: 'internal', details: {} } } }, `${type}: a failing handler answers internal`);
     }
     t.equal((await s.request('session.heartbeat', {}, 'alive')).cid, 'alive', 'and the session goes on');
-    t.match(await s.request('dm.send', { recipient_id: 'x', content: 'hi' }, 'na'), { type: 'error', cid: 'na', payload: { reason: 'not_available', error: { code: 'ws.request_failed', details: { reason: 'not_available' } } } }, 'a type without a handler yet');
+    t.match(await s.request('world.create', { mode: 'arena' }, 'na'), { type: 'error', cid: 'na', payload: { reason: 'not_available', error: { code: 'ws.request_failed', details: { reason: 'not_available' } } } }, 'a type without a handler');
     await s.close();
     await waitFor(() => closedFor.length === 1);
-    t.same(closedFor, ['global:lobby'], 'onClose cleanups run when the socket closes');
+    t.same(closedFor, ['w1'], 'onClose cleanups run when the socket closes');
   });
 
   t.test('a killed session closes its socket with 1011', async (t) => {

@@ -66,6 +66,14 @@ export const RAW_BEHAVIOUR: AnyBehaviour = Object.freeze({
 
 type RawHandler = (msg: unknown, ctx: ProcessContext) => void | Promise<void>;
 
+/** The only monitor on a process (most have none or one: a session watched by its match). */
+class OneWatcher {
+  constructor(
+    readonly ref: MonitorRef,
+    readonly proc: Proc,
+  ) {}
+}
+
 export class Proc implements Runnable, ProcessContext {
   readonly pid: Pid;
   readonly sys: SystemCore;
@@ -83,13 +91,15 @@ export class Proc implements Runnable, ProcessContext {
   mbox: unknown[] | null = null;
   mhead = 0;
   sigs: Signal[] | null = null;
-  links: Set<Proc> | null = null;
+  /** Linked processes: one on its own (a child's link to its supervisor), a Set past one. */
+  links: Proc | Set<Proc> | null = null;
   /** Monitors this process holds: ref → target. */
   monitors: Map<MonitorRef, Proc> | null = null;
-  /** Monitors on this process: ref → watcher. */
-  watchers: Map<MonitorRef, Proc> | null = null;
+  /** Monitors on this process: one on its own, else ref → watcher. */
+  watchers: OneWatcher | Map<MonitorRef, Proc> | null = null;
   timers: Set<TimerRef> | null = null;
-  hooks: Set<ExitHook> | null = null;
+  /** One hook on its own (the usual case: a session in the gateway's groups), a Set past one. */
+  hooks: ExitHook | Set<ExitHook> | null = null;
   openCalls: Set<From> | null = null;
   /** The call being handled (so a crash or kill mid-call fails it at once). */
   curCall: From | null = null;
@@ -101,6 +111,58 @@ export class Proc implements Runnable, ProcessContext {
     this.sys = sys;
     this.pid = pid;
     this.beh = beh;
+  }
+
+  addLink(p: Proc): void {
+    const l = this.links;
+    if (l === null) this.links = p;
+    else if (l instanceof Set) l.add(p);
+    else if (l !== p) this.links = new Set([l, p]);
+  }
+
+  removeLink(p: Proc): void {
+    const l = this.links;
+    if (l === p) this.links = null;
+    else if (l instanceof Set) l.delete(p);
+  }
+
+  get linkCount(): number {
+    const l = this.links;
+    return l === null ? 0 : l instanceof Set ? l.size : 1;
+  }
+
+  /** Removes and returns every link, in link order. */
+  takeLinks(): Proc[] {
+    const l = this.links;
+    this.links = null;
+    return l === null ? [] : l instanceof Set ? [...l] : [l];
+  }
+
+  addWatcher(ref: MonitorRef, p: Proc): void {
+    const w = this.watchers;
+    if (w === null) this.watchers = new OneWatcher(ref, p);
+    else if (w instanceof Map) w.set(ref, p);
+    else this.watchers = new Map([[w.ref, w.proc]]).set(ref, p);
+  }
+
+  removeWatcher(ref: MonitorRef): void {
+    const w = this.watchers;
+    if (w instanceof Map) w.delete(ref);
+    else if (w !== null && w.ref === ref) this.watchers = null;
+  }
+
+  /** Registers `h` to run (once) when this process exits. */
+  addHook(h: ExitHook): void {
+    const c = this.hooks;
+    if (c === null) this.hooks = h;
+    else if (c instanceof Set) c.add(h);
+    else if (c !== h) this.hooks = new Set([c, h]);
+  }
+
+  removeHook(h: ExitHook): void {
+    const c = this.hooks;
+    if (c === h) this.hooks = null;
+    else if (c instanceof Set) c.delete(h);
   }
 
   // ---- ProcessContext -------------------------------------------------------------------------------
@@ -563,7 +625,8 @@ export class Proc implements Runnable, ProcessContext {
     if (this.hooks !== null) {
       const hooks = this.hooks;
       this.hooks = null;
-      for (const h of hooks) h.onProcessExit(this);
+      if (hooks instanceof Set) for (const h of hooks) h.onProcessExit(this);
+      else hooks.onProcessExit(this);
     }
     sys.procs.delete(this.pid.id);
     this.pid._p = null;
@@ -598,23 +661,21 @@ export class Proc implements Runnable, ProcessContext {
       sys.snapshots.delete(this.snapshotKey);
     }
     if (this.monitors !== null) {
-      for (const [ref, target] of this.monitors) target.watchers?.delete(ref);
+      for (const [ref, target] of this.monitors) target.removeWatcher(ref);
       this.monitors = null;
     }
     if (this.watchers !== null) {
       const watchers = this.watchers;
       this.watchers = null;
-      for (const [ref, watcher] of watchers) {
+      for (const [ref, watcher] of watchers instanceof Map ? watchers : [[watchers.ref, watchers.proc] as const]) {
         watcher.monitors?.delete(ref);
         const down: DownMessage = { type: 'DOWN', ref, pid: this.pid, reason };
         watcher.deliver(K_INFO, down);
       }
     }
     if (this.links !== null) {
-      const links = this.links;
-      this.links = null;
-      for (const other of links) {
-        other.links?.delete(this);
+      for (const other of this.takeLinks()) {
+        other.removeLink(this);
         other.signal(this.pid, reason, false);
       }
     }

@@ -128,10 +128,7 @@ export class SystemCore {
         this.inflight--;
         if (initTimer !== null) this.clock.clearTimer(initTimer);
         // Start failures are reported to the caller, not as an exit signal to the linked parent.
-        if (proc.links !== null) {
-          for (const other of proc.links) other.links?.delete(proc);
-          proc.links = null;
-        }
+        if (proc.links !== null) for (const other of proc.takeLinks()) other.removeLink(proc);
         proc.busy = false;
         proc.finalize(reason);
         reject(err);
@@ -290,16 +287,25 @@ export class SystemCore {
   }
 
   awaitExit(pid: Pid): Promise<ExitReason> {
+    return new Promise((resolve) => this.onExit(pid, resolve));
+  }
+
+  onExit(pid: Pid, fn: (reason: ExitReason) => void): void {
     const p = pid._p;
-    if (p === null) return Promise.resolve('noproc');
-    return new Promise((resolve) => (p.exitWaiters ??= []).push(resolve));
+    if (p === null) {
+      queueMicrotask(() => fn('noproc'));
+      return;
+    }
+    // An array of one to begin with (a push onto [] would reserve 17 slots).
+    if (p.exitWaiters === null) p.exitWaiters = [fn];
+    else p.exitWaiters.push(fn);
   }
 
   // ---- links and monitors -----------------------------------------------------------------------------
 
   #addLink(a: Proc, b: Proc): void {
-    (a.links ??= new Set()).add(b);
-    (b.links ??= new Set()).add(a);
+    a.addLink(b);
+    b.addLink(a);
   }
 
   link(self: Proc, pid: Pid): void {
@@ -315,8 +321,8 @@ export class SystemCore {
   unlink(self: Proc, pid: Pid): void {
     const other = pid._p;
     if (other === null) return;
-    self.links?.delete(other);
-    other.links?.delete(self);
+    self.removeLink(other);
+    other.removeLink(self);
   }
 
   monitor(self: Proc, target: Pid | string): MonitorRef {
@@ -328,7 +334,7 @@ export class SystemCore {
       return ref;
     }
     (self.monitors ??= new Map()).set(ref, t);
-    (t.watchers ??= new Map()).set(ref, self);
+    t.addWatcher(ref, self);
     return ref;
   }
 
@@ -337,7 +343,7 @@ export class SystemCore {
     let active = false;
     if (t !== undefined) {
       self.monitors!.delete(ref);
-      t.watchers?.delete(ref);
+      t.removeWatcher(ref);
       active = true;
     }
     if (flush && self.mbox !== null) {
@@ -367,7 +373,7 @@ export class SystemCore {
         ref.handle = this.clock.setTimer(fire, ref.intervalMs);
       } else {
         ref.handle = null;
-        o.timers?.delete(ref);
+        untrack(o, ref);
         ref.owner = null;
         this.#timers--;
       }
@@ -383,7 +389,7 @@ export class SystemCore {
     if (ref.handle === null) return false;
     this.clock.clearTimer(ref.handle);
     ref.handle = null;
-    ref.owner?.timers?.delete(ref);
+    if (ref.owner !== null) untrack(ref.owner, ref);
     ref.owner = null;
     this.#timers--;
     return true;
@@ -428,4 +434,12 @@ export class SystemCore {
       last = progress;
     }
   }
+}
+
+/** Forgets a timer of its owner; an owner left without timers drops its Set (a session keeps none once connected). */
+function untrack(owner: { timers: Set<TimerRef> | null }, ref: TimerRef): void {
+  const t = owner.timers;
+  if (t === null) return;
+  t.delete(ref);
+  if (t.size === 0) owner.timers = null;
 }

@@ -13,7 +13,7 @@
  */
 import { noreply, ok, stop, isDownMessage, type GenServerBehaviour, type HandlerResult, type Logger, type ProcessContext, type TimerRef } from '@hajime/actor';
 import type { LuaRuntime } from '@hajime/lua';
-import type { OutboundFrame } from '@hajime/protocol';
+import { RawJson, type OutboundFrame } from '@hajime/protocol';
 import { isGameError } from '../errors.js';
 import { builtinInput, defaultAi, inputSuppressed, type AiMemory } from './default-ai.js';
 import { BotScript, type BotScriptOptions, type BotScriptSource } from './bot-script.js';
@@ -127,7 +127,8 @@ function onFrame(s: State, f: OutboundFrame<string, unknown>, ctx: ProcessContex
   const { env } = s.args;
   switch (f.type) {
     case 'match.state':
-      s.latest = f.payload;
+      // a Lua view arrives as JSON text, as a client would get it
+      s.latest = f.payload instanceof RawJson ? (JSON.parse(f.payload.json) as unknown) : f.payload;
       return true;
     case 'match.vote_start': {
       const p = f.payload as { vote_id?: unknown; options?: unknown };

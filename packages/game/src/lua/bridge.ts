@@ -4,7 +4,8 @@
  * id; every call under its callback's instruction budget; failures logged once per (script, callback)
  * per window with file:line, never thrown.
  */
-import { ScriptEngine, type CallOptions, type LuaGame, type LuaResult } from '@hajime/lua';
+import { ScriptEngine, type CallOptions, type LuaGame, type LuaResult, type StepRequest, type StepResult } from '@hajime/lua';
+import type { RawJson } from '@hajime/protocol';
 import type { MatchApi } from '../match/behaviour.js';
 import { createGameApi } from './host-api.js';
 import type { LuaHostServices } from './host-services.js';
@@ -64,8 +65,15 @@ export interface Entry {
   readonly engine: ScriptEngine;
   readonly mode: string;
   api: MatchApi | undefined;
-  readonly views: Map<string, unknown>;
-  shared: unknown;
+  /** The last good view of each player, and the shared view (JSON text). */
+  readonly views: Map<string, RawJson>;
+  shared: RawJson | undefined;
+  /** The state the views of the last step were built from (views are reused only for this very state). */
+  viewsOf: unknown;
+  /** Inputs accepted since the last tick, as flat pairs (player id, input). */
+  pending: unknown[];
+  /** Replaying inputs that already ran: `game.*` calls do nothing. */
+  muted: boolean;
   /**
    * The JS state last handed to the match server. The Lua side keeps the state resident; a callback
    * given this very object uses the resident copy, any other object (a snapshot after a restart) is
@@ -80,12 +88,20 @@ export class LuaBridge {
   readonly #matches = new Map<string, Entry>();
   readonly #errors: OncePerWindow;
   readonly #nodeLog: PerSecond;
+  readonly #stepLimits: StepRequest['limits'];
 
   constructor(game: LuaGame, options: BridgeOptions) {
     this.game = game;
     this.#o = options;
     this.#errors = new OncePerWindow(options.errorWindowMs);
     this.#nodeLog = new PerSecond(options.logPerNodePerSecond);
+    const b = options.budgets;
+    const ms = options.timeLimitsMs;
+    this.#stepLimits = {
+      input: { instructions: b.handle_input, timeLimitMs: ms.handle_input },
+      tick: { instructions: b.tick, timeLimitMs: ms.tick },
+      view: { instructions: b.get_state, timeLimitMs: ms.get_state },
+    };
   }
 
   /** Match ids with a live engine. */
@@ -118,6 +134,7 @@ export class LuaBridge {
       nodeLog: this.#nodeLog,
       now: this.#o.now,
       report: (msg, fields) => this.#o.log('warn', msg, { match_id: matchId, mode, ...fields }),
+      muted: () => holder.entry?.muted === true,
     });
     let engine: ScriptEngine;
     try {
@@ -126,7 +143,7 @@ export class LuaBridge {
       this.#failure(matchId, mode, 'load', { ok: false, kind: 'runtime_error', message: err instanceof Error ? err.message : String(err) });
       return undefined;
     }
-    const entry: Entry = { engine, mode, api: undefined, views: new Map(), shared: undefined, lastJs: undefined };
+    const entry: Entry = { engine, mode, api: undefined, views: new Map(), shared: undefined, viewsOf: undefined, pending: [], muted: false, lastJs: undefined };
     holder.entry = entry;
     this.#matches.set(matchId, entry);
     return entry;
@@ -155,19 +172,6 @@ export class LuaBridge {
     return STATE_REF;
   }
 
-  /** The resident state as JS data (remembered as the last handed out); `fallback` if it cannot be read. */
-  materialize(e: Entry, fallback: unknown): unknown {
-    const r = e.engine.getSlot(STATE_SLOT);
-    if (!r.ok || typeof r.value !== 'object' || r.value === null) {
-      // the resident state cannot be handed over (a callback stored a function in it...): back to the last good one
-      e.engine.setSlot(STATE_SLOT, typeof fallback === 'object' && fallback !== null ? fallback : {});
-      e.lastJs = fallback;
-      return fallback;
-    }
-    e.lastJs = r.value;
-    return r.value;
-  }
-
   /** Calls `cb` with `args` under its budget, with `api` as the match `game.*` acts on; failures are logged (rate limited). */
   call(matchId: string, e: Entry, cb: LuaCallback, args: readonly unknown[], api: MatchApi | undefined, options: Omit<CallOptions, 'instructions' | 'timeLimitMs'> = {}): LuaResult<unknown[]> {
     const before = e.api;
@@ -181,14 +185,28 @@ export class LuaBridge {
     }
   }
 
+  /** One tick in one crossing (see `ScriptEngine.step`) under the callbacks' budgets, with `api` as the match `game.*` acts on. */
+  step(e: Entry, req: Omit<StepRequest, 'limits'>, api: MatchApi | undefined): StepResult {
+    const before = e.api;
+    e.api = api;
+    try {
+      return e.engine.step({ ...req, limits: this.#stepLimits });
+    } finally {
+      e.api = before;
+    }
+  }
+
+
   /** A failure the script made in `cb` (logged once per script+callback per window). */
   fail(matchId: string, mode: string, cb: string, message: string, api?: MatchApi): void {
     this.#failure(matchId, mode, cb, { ok: false, kind: 'runtime_error', message }, api);
   }
 
-  views(e: Entry): Map<string, unknown> {
-    return e.views;
+  /** A failure with its kind and place (from a step). */
+  failed(matchId: string, mode: string, cb: string, f: { readonly kind: string; readonly message: string; readonly where?: string }, api?: MatchApi): void {
+    this.#failure(matchId, mode, cb, f, api);
   }
+
 
   close(): void {
     for (const id of [...this.#matches.keys()]) this.release(id);

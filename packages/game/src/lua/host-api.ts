@@ -90,7 +90,15 @@ export interface HostApiDeps {
   readonly now: () => number;
   /** Where host-side failures (a rejected promise of a service) are reported. */
   readonly report: (msg: string, fields: Record<string, unknown>) => void;
+  /**
+   * True while the bridge replays inputs that already ran (after a later callback of the same tick
+   * failed and the state was put back): calls then do nothing and answer `{ok = "replayed"}`, so no
+   * broadcast, grant or write happens twice.
+   */
+  readonly muted?: () => boolean;
 }
+
+const REPLAYED = Object.freeze({ ok: 'replayed' });
 
 const NOT_AVAILABLE = Object.freeze({ error: 'not_available' });
 
@@ -101,6 +109,7 @@ export function createGameApi(d: HostApiDeps): Record<string, unknown> {
   const fn = (sig: Sig, body: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
     const bad = checkArgs(sig, args);
     if (bad !== undefined) return { error: bad };
+    if (sig.name !== 'id' && d.muted?.() === true) return REPLAYED;
     try {
       return body(...args);
     } catch (e) {

@@ -21,6 +21,8 @@ import type { LuaHostServices } from './host-services.js';
 import { luaBehaviour } from './lua-behaviour.js';
 import { createGameApi } from './host-api.js';
 import { PerSecond } from './limits.js';
+import { LuaWorkerPool } from './worker/pool.js';
+import type { WorkerModesOptions } from './worker/messages.js';
 
 export interface LuaModesOptions {
   /** The Lua runtime (default: a new one, closed by `close()`). */
@@ -50,6 +52,12 @@ export interface LuaModesOptions {
   readonly logPerNodePerSecond?: number;
   /** Fields merged into every mode config (`waitingTimeoutMs`, `reconnect`, `config`...). */
   readonly modeDefaults?: Omit<ModeConfig, 'behaviour'>;
+  /**
+   * Run match engines in this many worker threads (default 0: in this thread). Each match's engine lives
+   * in one worker; callbacks of different matches then run on different cores. See `worker/pool.ts` and
+   * guides/lua-scripting.md ("Worker threads") for what changes.
+   */
+  readonly workers?: number;
 }
 
 export const LUA_MODES_DEFAULTS = Object.freeze({ errorWindowMs: 10_000, logPerMatchPerSecond: 30, logPerNodePerSecond: 300 });
@@ -75,16 +83,29 @@ export interface LuaModes {
   readonly game: LuaGame;
   /** Live match engines. */
   readonly engines: number;
+  /** The worker pool, when `workers` > 0. */
+  readonly workerPool: LuaWorkerPool | undefined;
   /** Stops the watcher and closes every engine. */
   close(): void;
 }
 
+/** The options a worker's own `createLuaModes` gets (the serialisable ones). */
+function workerOptions(o: LuaModesOptions): WorkerModesOptions {
+  const out: Record<string, unknown> = {};
+  for (const k of ['reload', 'watch', 'engine', 'budgets', 'timeLimitsMs', 'loadBudget', 'errorWindowMs', 'logPerMatchPerSecond', 'logPerNodePerSecond'] as const) {
+    if (o[k] !== undefined) out[k] = o[k];
+  }
+  return out as WorkerModesOptions;
+}
+
 /** A mode's config from its script's globals. */
-export function modeConfigOf(bridge: LuaBridge, s: ModeScript, defaults: Omit<ModeConfig, 'behaviour'> = {}): ModeConfig {
+export function modeConfigOf(bridge: LuaBridge, s: ModeScript, defaults: Omit<ModeConfig, 'behaviour'> = {}, pool?: LuaWorkerPool): ModeConfig {
   const sh = s.shape;
+  const shared = sh.stateStrategy === 'shared';
+  const local = luaBehaviour(bridge, s.mode, shared);
   return {
     ...defaults,
-    behaviour: luaBehaviour(bridge, s.mode, sh.stateStrategy === 'shared'),
+    behaviour: pool === undefined ? local : pool.behaviour(s.mode, shared, local),
     matchSize: sh.matchSize,
     minPlayers: sh.minPlayers,
     maxPlayers: sh.maxPlayers,
@@ -132,11 +153,22 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
     now: options.now ?? Date.now,
   });
   const defaults = options.modeDefaults ?? {};
+  let pool: LuaWorkerPool | undefined;
+  if (options.workers !== undefined && options.workers > 0) {
+    pool = new LuaWorkerPool(options.workers, gameDir, workerOptions(options), options.services ?? {}, log);
+    try {
+      await pool.start();
+    } catch (e) {
+      await pool.close();
+      game.close();
+      throw e;
+    }
+  }
   let modes: Record<string, ModeConfig> = {};
   const worlds: string[] = [];
   for (const s of Object.values(game.modes)) {
     if (s.shape.gameType === 'world') worlds.push(s.mode);
-    else modes[s.mode] = modeConfigOf(bridge, s, defaults);
+    else modes[s.mode] = modeConfigOf(bridge, s, defaults, pool);
   }
   const listeners = new Set<(ev: LuaModesEvent) => void>();
   const emit = (ev: LuaModesEvent) => {
@@ -153,7 +185,7 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
     if (ev.type === 'reloaded') log('info', 'lua_reloaded', { mode: ev.mode, file: ev.file, engines: ev.engines });
     emit(ev);
     if (ev.type === 'mode_changed' && ev.script.shape.gameType === 'match') {
-      const config = modeConfigOf(bridge, ev.script, defaults);
+      const config = modeConfigOf(bridge, ev.script, defaults, pool);
       modes = { ...modes, [ev.mode]: config };
       emit({ type: 'mode_config', mode: ev.mode, config });
     }
@@ -169,8 +201,9 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
     worlds,
     game,
     get engines() {
-      return bridge.engines;
+      return bridge.engines + (pool?.matches ?? 0);
     },
+    workerPool: pool,
     reloader: {
       enabled: options.reload !== false,
       reload: (files) => {
@@ -182,6 +215,7 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
         })();
         try {
           game.reload(files);
+          pool?.reload(files);
         } finally {
           off();
         }
@@ -193,6 +227,7 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
       },
     },
     close: () => {
+      void pool?.close();
       bridge.close();
       game.close();
     },

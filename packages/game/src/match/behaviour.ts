@@ -56,6 +56,12 @@ export interface MatchApi {
   phaseEvent(name: string): void;
   /** Structured log line attributed to the match. */
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * An input the behaviour accepted in `handleInput` and applied later (a Lua mode runs the tick's inputs
+   * in one go) was rejected after all: as a rejection from `handleInput`, in dev mode the player gets
+   * `module.error`.
+   */
+  rejectedInput?(playerId: string, rejection: InputRejected): void;
 }
 
 const REFUSED = Symbol.for('hajime.match.refused');

@@ -40,6 +40,18 @@ export interface MatchEnv {
   readonly log: Logger;
   /** Dev mode: a rejected input answers its player with `module.error`. */
   readonly dev: boolean;
+  /**
+   * The input queues of live matches, by match id (optional: without it every input is a message to the
+   * match). Each match process puts its own here while it runs; `Matches.input` appends to it directly,
+   * in arrival order, instead of sending a message per input.
+   */
+  readonly inputs?: Map<string, MatchInputs>;
+}
+
+/** A running match's input queue as `Matches.input` reaches it. */
+export interface MatchInputs {
+  /** Queues the input for the next tick; false when the match process is gone (send a message instead). */
+  push(playerId: string, input: unknown): boolean;
 }
 
 /** The process group of the sessions attached to a match. */

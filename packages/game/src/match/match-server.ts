@@ -18,13 +18,13 @@ import { frame, type OutboundFrame } from '@hajime/protocol';
 import { GameError } from '../errors.js';
 import { isBotId } from '../bots/bot-id.js';
 import type { VoteRequest, VoteResult } from '../vote/types.js';
-import { isFinished, isInputRejected, isRefusal, type JoinCtx, type MatchApi, type MatchBehaviour, type MatchConfig } from './behaviour.js';
-import { matchGroup, matchSnapshotKey, type MatchEnv } from './env.js';
+import { isFinished, isInputRejected, isRefusal, type InputRejected, type JoinCtx, type MatchApi, type MatchBehaviour, type MatchConfig } from './behaviour.js';
+import { matchGroup, matchSnapshotKey, type MatchEnv, type MatchInputs } from './env.js';
 import { refusedReason } from './join-ctx.js';
 import { pausePhases, resumePhases } from '../phase/engine.js';
 import { forgetPlayer, inGrace, isInGrace } from '../timer/reconnect.js';
 import { initProgress, playerDropped, playerReturned, restoreProgress, snapshotProgress, tickGrace, tickProgressPhases } from './match-progress.js';
-import { INPUT_QUEUE_MAX, SNAPSHOT_VERSION, attach, customFrame, detachAll, isThenable, joinedInfo, publish, pushToGroup, pushToPlayer, type JoinedInfo, type MatchArgs, type Snapshot, type State } from './match-state.js';
+import { SNAPSHOT_VERSION, attach, queueInput, customFrame, detachAll, isThenable, joinedInfo, publish, pushToGroup, pushToPlayer, type JoinedInfo, type MatchArgs, type Snapshot, type State } from './match-state.js';
 
 export { BROADCAST_MAX_BYTES, INPUT_QUEUE_MAX, type JoinedInfo, type MatchArgs, type MatchStatus } from './match-state.js';
 
@@ -71,7 +71,13 @@ function makeApi(s: State): MatchApi {
     startVote: (request) => openVote(s, request),
     phaseEvent: (name) => void s.phaseEvents.push(name),
     log: (level, msg, fields = {}) => s.env.log[level]({ match_id: s.id, mode: s.mode.name, ...fields }, msg),
+    rejectedInput: (playerId, r) => reportRejected(s, playerId, r),
   };
+}
+
+/** A rejected input: `module.error` to its player in dev mode. */
+function reportRejected(s: State, playerId: string, r: InputRejected): void {
+  if (s.env.dev) pushToPlayer(s, playerId, frame('module.error', { module: r.module ?? 'match', callback: 'handle_input', script: r.script ?? s.mode.name, message: r.reason }));
 }
 
 async function openVote(s: State, request: VoteRequest): Promise<string> {
@@ -104,6 +110,30 @@ async function removePlayer(s: State, playerId: string): Promise<void> {
 
 // ---- lifecycle ----
 
+/**
+ * The match's input queue as `Matches.input` reaches it (`MatchEnv.inputs`): an input is appended at
+ * once, in arrival order, with the same checks as the `input` message, instead of costing a message.
+ */
+class DirectInputs implements MatchInputs {
+  constructor(readonly s: State) {}
+  push(playerId: string, input: unknown): boolean {
+    if (!this.s.ctx.self.alive) return false;
+    queueInput(this.s, playerId, input);
+    return true;
+  }
+}
+
+/** Offers the direct input path (at the end of `init`: inputs queue from then on). */
+function openInputs(s: State): void {
+  s.env.inputs?.set(s.id, new DirectInputs(s));
+}
+
+/** Withdraws it (finish, terminate); a restarted incarnation offers its own. */
+function closeInputs(s: State): void {
+  const d = s.env.inputs?.get(s.id);
+  if (d instanceof DirectInputs && d.s === s) s.env.inputs!.delete(s.id);
+}
+
 function startTicking(s: State): void {
   if (s.tickTimer === undefined) s.tickTimer = s.ctx.sendInterval(TICK, s.mode.tickMs);
 }
@@ -125,6 +155,7 @@ function maybeStart(s: State): void {
 
 async function saveSnapshot(s: State): Promise<void> {
   if (s.snapshotBroken || s.status === 'finished') return;
+  const progress = snapshotProgress(s);
   const snap: Snapshot = {
     status: s.status,
     game: s.game,
@@ -134,7 +165,9 @@ async function saveSnapshot(s: State): Promise<void> {
     createdAt: s.createdAt,
     startedAt: s.startedAt,
     crashes: s.crashes,
-    ...snapshotProgress(s),
+    phases: progress.phases,
+    reconnect: progress.reconnect,
+    forfeited: progress.forfeited,
   };
   try {
     await s.env.snapshots.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snap, savedAtMs: s.ctx.system.clock.now() });
@@ -169,6 +202,7 @@ async function finish(s: State, result: Record<string, unknown>, record: boolean
     }
   }
   for (const p of [...s.sessions.keys()]) detachAll(s, p);
+  closeInputs(s);
   s.env.directory.remove(s.id);
   s.env.votes?.forgetMatch(s.id);
   disposeOf(s.behaviour, s.id, s.env);
@@ -199,10 +233,9 @@ async function voteResolved(s: State, template: string, result: VoteResult): Pro
 }
 
 async function runTick(s: State): Promise<HandlerResult<State, never>> {
-  const leave = (id: string) => removePlayer(s, id);
   if (s.status === 'paused' && s.pausedForGrace) {
     // Paused for a reconnect grace: only the graces advance.
-    await tickGrace(s, leave);
+    await tickGrace(s, (id) => removePlayer(s, id));
     const done = await abandonIfEmpty(s);
     if (done !== undefined) return done;
     await saveSnapshot(s);
@@ -213,18 +246,23 @@ async function runTick(s: State): Promise<HandlerResult<State, never>> {
   s.tick += 1;
   // 1. inputs, in arrival order
   if (s.inputs.length > 0) {
+    // Two queues, swapped: inputs arriving while a callback awaits go to the other one.
     const inputs = s.inputs;
-    s.inputs = [];
-    for (const { playerId, input } of inputs) {
+    s.inputs = s.spareInputs;
+    for (let i = 0; i < inputs.length; i += 2) {
+      const playerId = inputs[i] as string;
+      const input = inputs[i + 1];
       if (!s.sessions.has(playerId) && !s.players.includes(playerId)) continue;
       const r0 = b.handleInput(playerId, input, s.game, s.api);
       const r = isThenable(r0) ? await r0 : r0;
       if (isInputRejected(r)) {
-        if (s.env.dev) pushToPlayer(s, playerId, frame('module.error', { module: r.module ?? 'match', callback: 'handle_input', script: r.script ?? s.mode.name, message: r.reason }));
+        reportRejected(s, playerId, r);
       } else {
         s.game = r;
       }
     }
+    inputs.length = 0;
+    s.spareInputs = inputs;
   }
   // 2. tick
   if (b.tick !== undefined) {
@@ -237,7 +275,7 @@ async function runTick(s: State): Promise<HandlerResult<State, never>> {
     s.game = r;
   }
   // 3. phases (all complete: the match is over)
-  if (await tickProgressPhases(s, s.ctx.system.clock.now())) return finish(s, { status: 'phases_complete' }, true);
+  if (s.phases !== undefined && (await tickProgressPhases(s, s.ctx.system.clock.now()))) return finish(s, { status: 'phases_complete' }, true);
   // 4. state
   broadcastState(s);
   // 5. votes
@@ -251,10 +289,12 @@ async function runTick(s: State): Promise<HandlerResult<State, never>> {
       }
     }
   }
-  // 6. reconnect graces
-  await tickGrace(s, leave);
-  const done = await abandonIfEmpty(s);
-  if (done !== undefined) return done;
+  // 6. reconnect graces (awaited only when there is something to do: this runs every tick)
+  if (s.reconnect !== undefined) await tickGrace(s, (id) => removePlayer(s, id));
+  if (s.players.length === 0) {
+    const done = await abandonIfEmpty(s);
+    if (done !== undefined) return done;
+  }
   await saveSnapshot(s);
   return noreply<State, never>(s);
 }
@@ -294,6 +334,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
       joinable: true,
       tick: 0,
       inputs: [],
+      spareInputs: [],
       createdAt: now,
       startedAt: null,
       crashes: 0,
@@ -342,6 +383,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
       else if (s.status === 'waiting') s.waitTimer = ctx.sendAfter(WAITING_TIMEOUT, Math.max(0, mode.waitingTimeoutMs - (now - s.createdAt)));
       publish(s);
       await saveSnapshot(s);
+      openInputs(s);
       return ok(s);
     }
     const g0 = s.behaviour.init(config, s.api);
@@ -350,6 +392,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
     s.waitTimer = ctx.sendAfter(WAITING_TIMEOUT, mode.waitingTimeoutMs);
     publish(s);
     await saveSnapshot(s);
+    openInputs(s);
     return ok(s);
   },
 
@@ -429,7 +472,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
   handleCast(msg, s) {
     // Inputs are the hot path: queued synchronously (no promise per input).
     if (msg.type === 'input') {
-      if (s.status !== 'finished' && s.inputs.length < INPUT_QUEUE_MAX && s.players.includes(msg.playerId)) s.inputs.push({ playerId: msg.playerId, input: msg.input });
+      queueInput(s, msg.playerId, msg.input);
       return noreply(s);
     }
     if (msg.type === 'phase_event') {
@@ -468,6 +511,7 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
 
   terminate(_reason, s) {
     stopTicking(s);
+    closeInputs(s);
   },
 };
 

@@ -17,6 +17,11 @@ import type { MatchEnv } from './env.js';
 export const BROADCAST_MAX_BYTES = 64 * 1024;
 /** Inputs queued beyond this many per match between two ticks are dropped (the oldest are kept). */
 export const INPUT_QUEUE_MAX = 10_000;
+
+/** Queues an input for the next tick (a roster player's, while the match is not finished, within the cap). */
+export function queueInput(s: State, playerId: string, input: unknown): void {
+  if (s.status !== 'finished' && s.inputs.length < 2 * INPUT_QUEUE_MAX && s.players.includes(playerId)) s.inputs.push(playerId, input);
+}
 export const SNAPSHOT_VERSION = 1;
 
 export type MatchStatus = 'waiting' | 'running' | 'paused' | 'finished';
@@ -78,7 +83,10 @@ export interface State {
   readonly sessions: Map<string, Attached[]>;
   joinable: boolean;
   tick: number;
-  inputs: { readonly playerId: string; readonly input: unknown }[];
+  /** Inputs queued for the next tick, flat: player id, input, player id, input, ... (no object per input). */
+  inputs: unknown[];
+  /** The other input queue (empty): swapped in at each tick, so queueing allocates nothing. */
+  spareInputs: unknown[];
   createdAt: number;
   startedAt: number | null;
   crashes: number;
@@ -168,12 +176,15 @@ export function joinedInfo(s: State): JoinedInfo {
 /** Attaches sessions to a player: monitored, and (unless `inGroup`, as after a restart) added to the group once. */
 export function attach(s: State, playerId: string, pids: readonly Pid[], inGroup = false): void {
   let list = s.sessions.get(playerId);
-  if (list === undefined) s.sessions.set(playerId, (list = []));
   for (const pid of pids) {
-    if (list.some((a) => a.pid === pid) || !pid.alive) continue;
+    if (list?.some((a) => a.pid === pid) === true || !pid.alive) continue;
     if (!inGroup) s.env.delivery.groups.join(s.group, pid);
-    list.push({ pid, ref: s.ctx.monitor(pid) });
+    const a: Attached = { pid, ref: s.ctx.monitor(pid) };
+    // A list of one to begin with (a push onto [] would reserve 17 slots): one per player, kept all match long.
+    if (list === undefined) s.sessions.set(playerId, (list = [a]));
+    else list.push(a);
   }
+  if (list === undefined) s.sessions.set(playerId, []);
 }
 
 export function detachAll(s: State, playerId: string): void {

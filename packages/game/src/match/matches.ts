@@ -117,6 +117,7 @@ export class Matches {
       registry: new Registry<string>(deps.system),
       log: deps.log ?? deps.system.logger,
       dev: o.dev,
+      inputs: new Map(),
     };
   }
 
@@ -255,6 +256,7 @@ export class Matches {
   input(playerId: string, input: unknown): boolean {
     const id = this.directory.matchOf(playerId);
     if (id === undefined) return false;
+    if (this.#env.inputs?.get(id)?.push(playerId, input) === true) return true;
     const pid = this.#env.registry.lookup(id);
     if (pid === undefined) return false;
     Match.input(pid, playerId, input, this.#system);

@@ -1,7 +1,7 @@
 /**
- * `Votes`: the votes of one node. It owns a DynamicSupervisor of vote actors (one per open vote, see
- * vote-server.ts) and a Registry naming them by vote id; it resolves each request's configuration
- * (defaults, `vote_templates`, per-call overrides), keeps the per-match state that outlives a single vote
+ * `Votes`: the votes of one node. It owns a SupervisedPool of vote actors (one per open vote, see
+ * vote-server.ts: a DynamicSupervisor, and a Registry naming them by vote id); it resolves each
+ * request's configuration (defaults, `vote_templates`, per-call overrides), keeps the per-match state that outlives a single vote
  * (the frustration accumulator and veto tokens, dropped by `forgetMatch`), turns refusals into
  * `GameError`s, and reads resolved votes back from storage. No module state: create one per server.
  *
@@ -14,7 +14,7 @@
  * });
  * await votes.cast(voteId, playerId, 'forest');
  */
-import { DynamicSupervisor, GenServer, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
+import { SupervisedPool, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import type { OutboundFrame } from '@hajime/protocol';
 import { isStorageError, newId, type VoteRecord, type VotesRepo } from '@hajime/storage';
 import { GameError } from '../errors.js';
@@ -126,13 +126,12 @@ export class Votes {
   readonly #random: () => number;
   readonly #vetoTokens: number;
   readonly #frustrationBonus: number;
-  readonly #maxOpen: number;
-  readonly #registry: Registry<string>;
+  /** One process per open vote, named by vote id. */
+  readonly #votes: SupervisedPool<string, VoteArgs>;
   readonly #matches = new Map<string, MatchState>();
   /** Open vote id → its match. */
   readonly #openVotes = new Map<string, string>();
   readonly #closed = new Set<string>();
-  #sup: Pid | undefined;
 
   constructor(deps: VotesDeps) {
     this.#system = deps.system;
@@ -143,32 +142,27 @@ export class Votes {
     const bonus = deps.frustrationBonus ?? DEFAULT_FRUSTRATION_BONUS;
     if (!Number.isFinite(bonus) || bonus < 0) throw new GameError('invalid_vote_config', { field: 'frustrationBonus', why: 'a number ≥ 0' });
     this.#frustrationBonus = bonus;
-    this.#maxOpen = intOption('maxOpenVotes', deps.maxOpenVotes, 10_000, 1);
-    this.#registry = new Registry<string>(deps.system);
-  }
-
-  /** Starts the vote supervisor (idempotent). */
-  async start(): Promise<void> {
-    if (this.#sup !== undefined) return;
-    const registry = this.#registry;
-    this.#sup = await DynamicSupervisor.start(this.#system, {
-      template: GenServer.template(VoteServer, { restart: 'temporary', options: (a: VoteArgs) => ({ name: registry.via(a.id) }) }),
+    const maxOpen = intOption('maxOpenVotes', deps.maxOpenVotes, 10_000, 1);
+    this.#votes = new SupervisedPool<string, VoteArgs>(deps.system, {
+      behaviour: VoteServer,
+      restart: 'temporary',
+      keyOf: (a) => a.id,
       intensity: 100,
       periodMs: 10_000,
-      maxChildren: this.#maxOpen,
+      maxChildren: maxOpen,
+      notStarted: () => new GameError('votes_not_started'),
+      atCapacity: () => new GameError('vote_capacity_reached', { max_open_votes: maxOpen }),
     });
   }
 
+  /** Starts the vote supervisor (idempotent). */
+  start(): Promise<void> {
+    return this.#votes.start();
+  }
+
   /** Stops the supervisor and every open vote (open votes end unresolved). Idempotent. */
-  async stop(): Promise<void> {
-    const sup = this.#sup;
-    this.#sup = undefined;
-    if (sup === undefined || !this.#system.isAlive(sup)) return;
-    try {
-      await DynamicSupervisor.stop(sup, 'shutdown', this.#system);
-    } catch (e) {
-      if (!isProcessGone(e)) throw e;
-    }
+  stop(): Promise<void> {
+    return this.#votes.stop();
   }
 
   /**
@@ -178,8 +172,7 @@ export class Votes {
    * `start()`.
    */
   async open(args: OpenVoteArgs): Promise<string> {
-    const sup = this.#sup;
-    if (sup === undefined) throw new GameError('votes_not_started');
+    if (!this.#votes.running) throw new GameError('votes_not_started');
     const config = resolveVoteConfig(args.request, this.#templates);
     const id = (config.vote_id ?? newId()).toLowerCase();
     if (this.#openVotes.has(id) || this.#closed.has(id)) throw new GameError('invalid_vote_config', { field: 'vote_id', why: 'already used' });
@@ -203,12 +196,11 @@ export class Votes {
     this.#openVotes.set(id, args.matchId);
     match.open.add(id);
     try {
-      const pid = await DynamicSupervisor.startChild(sup, voteArgs, this.#system);
+      const pid = await this.#votes.startChild(voteArgs);
       if (pid === undefined) throw new Error('vote start ignored');
     } catch (e) {
       this.#openVotes.delete(id);
       match.open.delete(id);
-      if (isActorError(e, 'ACT_ERR_MAX_CHILDREN')) throw new GameError('vote_capacity_reached', { max_open_votes: this.#maxOpen });
       throw e;
     }
     return id;
@@ -270,7 +262,7 @@ export class Votes {
    * (`'closed'`); undefined when there is neither.
    */
   async get(voteId: string): Promise<VoteView | undefined> {
-    const pid = this.#registry.lookup(voteId.toLowerCase());
+    const pid = this.#votes.whereis(voteId.toLowerCase());
     if (pid !== undefined) {
       try {
         return await Vote.view(pid, { system: this.#system });
@@ -289,7 +281,7 @@ export class Votes {
     }
     const live: VoteView[] = [];
     for (const id of this.#matches.get(matchId)?.open ?? []) {
-      const pid = this.#registry.lookup(id);
+      const pid = this.#votes.whereis(id);
       if (pid === undefined) continue;
       try {
         live.push(await Vote.view(pid, { system: this.#system }));
@@ -325,12 +317,12 @@ export class Votes {
 
   /** The pid of an open vote, or undefined. */
   whereis(voteId: string): Pid | undefined {
-    return this.#registry.lookup(voteId.toLowerCase());
+    return this.#votes.whereis(voteId.toLowerCase());
   }
 
   /** Ids of the open votes (of one match, when given). */
   openVotes(matchId?: string): string[] {
-    return [...this.#openVotes].filter(([id, m]) => (matchId === undefined || m === matchId) && this.#registry.lookup(id) !== undefined).map(([id]) => id);
+    return [...this.#openVotes].filter(([id, m]) => (matchId === undefined || m === matchId) && this.#votes.whereis(id) !== undefined).map(([id]) => id);
   }
 
   #match(matchId: string): MatchState {
@@ -345,7 +337,7 @@ export class Votes {
   /** Runs `fn` against the open vote; a vote that is gone answers `vote_closed` (resolved) or `vote_not_found`. */
   async #callVote(voteId: string, fn: (pid: Pid) => Promise<VoteReply>): Promise<VoteReply> {
     const id = voteId.toLowerCase();
-    const pid = this.#registry.lookup(id);
+    const pid = this.#votes.whereis(id);
     if (pid !== undefined) {
       try {
         return await fn(pid);

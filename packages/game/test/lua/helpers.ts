@@ -65,6 +65,7 @@ export function fakeApi(id: string, players: string[] = [P1, P2]): MatchApi & { 
     startVote: async () => 'v1',
     phaseEvent: (n) => void calls.push(['phaseEvent', n]),
     log: (level, msg, fields) => void calls.push(['log', level, msg, fields]),
+    rejectedInput: (playerId, rejection) => void calls.push(['rejectedInput', playerId, rejection]),
   };
 }
 

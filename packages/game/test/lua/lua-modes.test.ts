@@ -141,11 +141,71 @@ t.test('Lua behaviour: results map to refuse / finished / rejectInput', async (t
   t.ok(isRefusal(r) && r.reason === 'wrong password');
   const j = (await b.join(P1, s, {}, api)) as Record<string, unknown>;
   t.same(j['pos'], { [P1]: 0 });
+  // inputs are queued and run by the tick (one crossing); a failed one is reported through the api
   const bad = await b.handleInput(P1, { bad: true }, j, api);
-  t.ok(isInputRejected(bad) && bad.module === 'lua' && /^match\.lua:\d+$/.test(bad.script ?? ''));
+  t.equal(bad, j, 'queued: the state as it was');
   const moved = (await b.handleInput(P1, { dx: 11 }, j, api)) as Record<string, unknown>;
   const fin = await b.tick!(moved, api);
+  const rejected = api.calls.filter((c) => c[0] === 'rejectedInput');
+  t.equal(rejected.length, 1, 'the bad input was rejected, once');
+  const rej = rejected[0]?.[2];
+  t.ok(rejected[0]?.[1] === P1 && isInputRejected(rej) && rej.module === 'lua' && /^match\.lua:\d+$/.test(rej.script ?? ''), 'with the script line');
   t.ok(isFinished(fin));
   t.same(isFinished(fin) ? fin.result : undefined, { winners: [P1] });
-  t.same(b.getState!(P1, isFinished(fin) ? fin.state : moved, api), { me: 11, ticks: 1, speed: 1 });
+  t.same(JSON.parse(JSON.stringify(b.getState!(P1, isFinished(fin) ? fin.state : moved, api))), { me: 11, ticks: 1, speed: 1 }, 'the view, as JSON text');
+});
+
+const REPLAY = `
+match_size = 1
+quick_play = true
+tick_rate = 100
+function init(config) return { log = {}, n = 0, ticks = 0 } end
+function join(id, state) return state end
+function leave(id, state) return state end
+function handle_input(id, input, state)
+  state.n = state.n + 1                       -- changed before the failure: must be undone
+  if input.fail then error("failed input") end
+  if input.corrupt then state.log = nil return state end  -- breaks tick, not itself
+  state.log[#state.log + 1] = input.tag
+  game.broadcast("applied", { tag = input.tag })
+  return state
+end
+function tick(state)
+  if state.log == nil then error("no log") end
+  if state.fail_tick then state.fail_tick = nil error("tick failed") end
+  state.ticks = state.ticks + 1
+  return state
+end
+function get_state(id, state) return { log = state.log, n = state.n, ticks = state.ticks } end
+`;
+
+t.test('Lua match: one tick, one crossing: a failed input is undone whole, the inputs around it apply once, their game.* calls are not repeated', async (t) => {
+  const { h } = await luaHarness(t, { 'match.lua': REPLAY });
+  const a = h.session(P1);
+  await h.matches.findOrCreate('default', P1, a.pid);
+  h.matches.input(P1, { tag: 'a' });
+  h.matches.input(P1, { tag: 'b' });
+  h.matches.input(P1, { tag: 'x', fail: true });
+  h.matches.input(P1, { tag: 'c' });
+  await h.clock.advance(100);
+  t.same(a.of('match.state').at(-1), { log: ['a', 'b', 'c'], n: 3, ticks: 1 }, 'the failed input left nothing (n counts 3, not 4)');
+  t.same(a.of('match.applied'), [{ tag: 'a' }, { tag: 'b' }, { tag: 'c' }], 'each broadcast once: the replay of a and b was muted');
+  t.equal(a.of('module.error').length, 1, 'the failed input is reported to its sender (dev mode)');
+});
+
+t.test('Lua match: an input that breaks the state for a later callback is the one rejected (checked replay)', async (t) => {
+  const { h } = await luaHarness(t, { 'match.lua': REPLAY });
+  const a = h.session(P1);
+  await h.matches.findOrCreate('default', P1, a.pid);
+  h.matches.input(P1, { tag: 'a' });
+  h.matches.input(P1, { tag: 'y', corrupt: true });
+  h.matches.input(P1, { tag: 'c' });
+  await h.clock.advance(100);
+  // y set log = nil; c then failed on it. The replay of a and y finds nothing wrong by itself (nil is
+  // plain data), so c is rejected, y stays, and tick fails on the missing log: the tick is skipped.
+  const last = a.of('match.state').at(-1) as { n: number; ticks: number; log?: unknown };
+  t.equal(last.ticks, 0, 'the failing tick changed nothing');
+  t.equal(last.n, 2, 'a and y applied, c undone');
+  t.ok(a.of('module.error').length >= 1, 'the sender is told');
+  t.equal(h.matches.count, 1, 'the match goes on');
 });

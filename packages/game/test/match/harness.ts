@@ -3,7 +3,7 @@
  * gateway would own, and fake sessions (plain processes that record the frames pushed to them).
  */
 import { ActorSystem, MemoryLogger, ProcessGroups, SimulatedClock, type Pid } from '@hajime/actor';
-import type { OutboundFrame } from '@hajime/protocol';
+import { encodeFrame, type OutboundFrame } from '@hajime/protocol';
 import type { Delivery } from '../../src/delivery.js';
 import { ModeRegistry, type ModeConfig } from '../../src/modes.js';
 import { Matches, type MatchesOptions } from '../../src/match/matches.js';
@@ -74,7 +74,8 @@ export async function harness(modes: Record<string, ModeConfig>, options: { matc
     session(playerId) {
       const frames: OutboundFrame<string, unknown>[] = [];
       const pid = system.spawn((msg) => {
-        if (typeof msg === 'object' && msg !== null && PUSH in msg) frames.push((msg as Record<string, OutboundFrame<string, unknown>>)[PUSH]!);
+        // as a client sees it: through the wire encoding (a Lua view is pre-encoded JSON text)
+        if (typeof msg === 'object' && msg !== null && PUSH in msg) frames.push(JSON.parse(encodeFrame((msg as Record<string, OutboundFrame<string, unknown>>)[PUSH]!)) as OutboundFrame<string, unknown>);
       });
       byPlayer.set(playerId, [...(byPlayer.get(playerId) ?? []), pid]);
       return { pid, playerId, frames, of: (type) => frames.filter((f) => f.type === type).map((f) => f.payload) };

@@ -125,6 +125,34 @@ t.test('Matches: a tick that throws resumes from the snapshot with the same play
   t.equal((a.of('match.state').at(-1) as { pos: Record<string, number> }).pos[P1], 4, 'inputs flow to the new process');
 });
 
+t.test('Matches: inputs go straight into the match queue (no message each), in arrival order, across a restart too', async (t) => {
+  const ordered: typeof race = { ...race, getSharedState: (s) => ({ order: s.order }) };
+  const h = await harness({ race: { behaviour: ordered, matchSize: 2, tickMs: 100, quickPlay: true } });
+  t.teardown(() => h.stop());
+  const a = h.session(P1);
+  const b = h.session(P2);
+  await h.matches.findOrCreate('race', P1, a.pid);
+  await h.matches.findOrCreate('race', P2, b.pid);
+  await h.system.settle();
+  const queued = h.system.stats().queuedMessages;
+  t.ok(h.matches.input(P1, { tag: 'a1', dx: 1 }));
+  t.ok(h.matches.input(P2, { tag: 'b1', dx: 1 }));
+  t.ok(h.matches.input(P1, { tag: 'a2', dx: 1 }));
+  t.equal(h.system.stats().queuedMessages, queued, 'no message per input');
+  await h.clock.advance(100);
+  t.same((a.of('match.state').at(-1) as { order: string[] }).order, ['a1', 'b1', 'a2'], 'applied at the next tick, in arrival order');
+  t.equal(h.matches.input('someone-else', { tag: 'x' }), false, 'a player in no match: refused');
+
+  h.matches.input(P2, { boom: true });
+  await h.clock.advance(100); // the match restarts from its snapshot
+  await h.system.settle();
+  const before = h.system.stats().queuedMessages;
+  h.matches.input(P1, { tag: 'a3', dx: 1 });
+  t.equal(h.system.stats().queuedMessages, before, 'the new process takes inputs the same way');
+  await h.clock.advance(100);
+  t.same((a.of('match.state').at(-1) as { order: string[] }).order, ['a1', 'b1', 'a2', 'a3']);
+});
+
 t.test('Matches: more crashes than the intensity end that match cleanly, not the node', async (t) => {
   const always: typeof race = { ...race, tick: () => { throw new Error('always'); } };
   const h = await harness({ bad: { behaviour: always, matchSize: 1, quickPlay: true }, race: { behaviour: race, matchSize: 1, quickPlay: true } }, { matches: { restartIntensity: 2, restartPeriodMs: 10_000 } });

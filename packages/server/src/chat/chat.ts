@@ -1,6 +1,6 @@
 /**
- * `Chat`: the chat of one server. It owns a DynamicSupervisor of channel actors, a Registry naming them
- * by channel id and the ProcessGroups scope holding their members (session pids). A channel starts on
+ * `Chat`: the chat of one server. It owns a SupervisedPool of channel actors (a DynamicSupervisor, and a
+ * Registry naming them by channel id) and the ProcessGroups scope holding their members (session pids). A channel starts on
  * first use (a join, a send, a DM) and stops itself after `idleStopMs` without members. The service
  * checks channel ids, access (acl.ts), content and blocks, and turns actor failures into wire codes.
  * No module state: create one per server.
@@ -11,7 +11,7 @@
  * await chat.join('global:lobby', playerId, session.pid);
  * await chat.send('global:lobby', playerId, 'hello');
  */
-import { DynamicSupervisor, GenServer, ProcessGroups, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
+import { ProcessGroups, SupervisedPool, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import type { OutboundFrame } from '@hajime/protocol';
 import { dmChannelId } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
@@ -67,9 +67,8 @@ export class Chat {
   readonly groups: ProcessGroups<string>;
   readonly options: Readonly<Required<ChatOptions>>;
   readonly #deps: ChatDeps;
-  readonly #registry: Registry<string>;
-  readonly #starting = new Map<string, Promise<Pid>>();
-  #sup: Pid | undefined;
+  /** One channel process per live channel id. */
+  readonly #channels: SupervisedPool<string, ChannelArgs>;
 
   constructor(deps: ChatDeps) {
     this.#deps = deps;
@@ -80,31 +79,27 @@ export class Chat {
       maxChannels: positive('maxChannels', o.maxChannels, CHAT_DEFAULTS.maxChannels),
     });
     this.groups = new ProcessGroups<string>(deps.system);
-    this.#registry = new Registry<string>(deps.system);
-  }
-
-  /** Starts the channel supervisor (idempotent). Channels start on first use. */
-  async start(): Promise<void> {
-    if (this.#sup !== undefined) return;
-    const registry = this.#registry;
-    this.#sup = await DynamicSupervisor.start(this.#deps.system, {
-      template: GenServer.template(ChannelServer, { restart: 'transient', options: (a: ChannelArgs) => ({ name: registry.via(a.id) }) }),
+    const maxChannels = this.options.maxChannels;
+    this.#channels = new SupervisedPool<string, ChannelArgs>(deps.system, {
+      behaviour: ChannelServer,
+      restart: 'transient',
+      keyOf: (a) => a.id,
       intensity: 100,
       periodMs: 10_000,
-      maxChildren: this.options.maxChannels,
+      maxChildren: maxChannels,
+      notStarted: () => new ApiError('not_ready', { reason: 'chat_not_started' }),
+      atCapacity: () => new ApiError('not_ready', { reason: 'chat_capacity_reached', max_channels: maxChannels }),
     });
   }
 
+  /** Starts the channel supervisor (idempotent). Channels start on first use. */
+  start(): Promise<void> {
+    return this.#channels.start();
+  }
+
   /** Stops every channel, then the supervisor. Idempotent. */
-  async stop(): Promise<void> {
-    const sup = this.#sup;
-    this.#sup = undefined;
-    if (sup === undefined || !this.#deps.system.isAlive(sup)) return;
-    try {
-      await DynamicSupervisor.stop(sup, 'shutdown', this.#deps.system);
-    } catch (e) {
-      if (!isProcessGone(e)) throw e;
-    }
+  stop(): Promise<void> {
+    return this.#channels.stop();
   }
 
   /**
@@ -129,12 +124,12 @@ export class Chat {
 
   /** Removes `pid` from the channel's members; false when it was not a member or the channel is not live. */
   async leave(channelId: string, pid: Pid): Promise<boolean> {
-    const ref = this.#registry.lookup(channelId);
+    const ref = this.#channels.whereis(channelId);
     if (ref === undefined) return this.groups.leave(channelGroup(channelId), pid);
     try {
       return await Channel.leave(ref, pid, { system: this.#deps.system });
     } catch (e) {
-      if (isActorError(e, 'ACT_ERR_NOPROC') || isActorError(e, 'ACT_ERR_EXIT')) return this.groups.leave(channelGroup(channelId), pid);
+      if (isProcessGone(e)) return this.groups.leave(channelGroup(channelId), pid);
       throw e;
     }
   }
@@ -169,66 +164,33 @@ export class Chat {
 
   /** The newest `limit` buffered messages of a live channel (oldest first); `[]` when it is not live. */
   async recent(channelId: string, limit: number = this.options.bufferSize): Promise<BufferedMessage[]> {
-    const ref = this.#registry.lookup(channelId);
+    const ref = this.#channels.whereis(channelId);
     if (ref === undefined) return [];
     return Channel.recent(ref, limit, { system: this.#deps.system });
   }
 
   /** Members, buffer fill and idleness of a live channel, or undefined. */
   async stats(channelId: string): Promise<ChannelStats | undefined> {
-    const ref = this.#registry.lookup(channelId);
+    const ref = this.#channels.whereis(channelId);
     return ref === undefined ? undefined : Channel.stats(ref, { system: this.#deps.system });
   }
 
   /** The pid of a live channel. */
   whereis(channelId: string): Pid | undefined {
-    return this.#registry.lookup(channelId);
+    return this.#channels.whereis(channelId);
   }
 
   /** Ids of the live channels, sorted. */
   async liveChannels(): Promise<string[]> {
-    if (this.#sup === undefined) return [];
-    const children = await DynamicSupervisor.whichChildren(this.#sup, this.#deps.system);
-    return children.flatMap((c) => this.#registry.keys(c.pid)).sort();
+    return (await this.#channels.keys()).sort();
   }
 
   /** Runs `fn` against the channel's process, starting it if needed; retries once if it stopped meanwhile (idle). */
-  async #with<R>(channel: ParsedChannel, fn: (ref: Pid) => Promise<R>): Promise<R> {
-    for (let attempt = 0; ; attempt++) {
-      const pid = await this.#pid(channel);
-      try {
-        return await fn(pid);
-      } catch (e) {
-        if (attempt === 0 && (isActorError(e, 'ACT_ERR_NOPROC') || isActorError(e, 'ACT_ERR_EXIT'))) continue;
-        throw e;
-      }
-    }
+  #with<R>(channel: ParsedChannel, fn: (ref: Pid) => Promise<R>): Promise<R> {
+    return this.#channels.withChild(channel.id, () => this.#argsOf(channel), fn);
   }
 
-  #pid(channel: ParsedChannel): Promise<Pid> {
-    const live = this.#registry.lookup(channel.id);
-    if (live !== undefined) return Promise.resolve(live);
-    let starting = this.#starting.get(channel.id);
-    if (starting === undefined) {
-      starting = this.#startChannel(channel).finally(() => this.#starting.delete(channel.id));
-      this.#starting.set(channel.id, starting);
-    }
-    return starting;
-  }
-
-  async #startChannel(channel: ParsedChannel): Promise<Pid> {
-    const sup = this.#sup;
-    if (sup === undefined) throw new ApiError('not_ready', { reason: 'chat_not_started' });
-    const args: ChannelArgs = { id: channel.id, type: channel.type, store: this.#deps.store, groups: this.groups, bufferSize: this.options.bufferSize, idleStopMs: this.options.idleStopMs };
-    try {
-      const pid = await DynamicSupervisor.startChild(sup, args, this.#deps.system);
-      if (pid === undefined) throw new Error('channel start ignored');
-      return pid;
-    } catch (e) {
-      const live = this.#registry.lookup(channel.id);
-      if (live !== undefined) return live;
-      if (isActorError(e, 'ACT_ERR_MAX_CHILDREN')) throw new ApiError('not_ready', { reason: 'chat_capacity_reached', max_channels: this.options.maxChannels });
-      throw e;
-    }
+  #argsOf(channel: ParsedChannel): ChannelArgs {
+    return { id: channel.id, type: channel.type, store: this.#deps.store, groups: this.groups, bufferSize: this.options.bufferSize, idleStopMs: this.options.idleStopMs };
   }
 }

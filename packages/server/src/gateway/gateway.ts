@@ -63,7 +63,8 @@ export class Gateway {
   readonly #handlers = new FrameHandlers();
   readonly #wss: WebSocketServer;
   readonly #trust: ReturnType<typeof compileTrust>;
-  readonly #sockets = new Set<WebSocket>();
+  /** Open sockets, with the state of accepted connections (null: refused, closing at once). */
+  readonly #sockets = new Map<WebSocket, Connection | null>();
   readonly #env: SessionEnv;
   #sup: Pid | undefined;
   #server: Server | undefined;
@@ -73,9 +74,19 @@ export class Gateway {
   readonly #direct = new Map<Pid, DirectPath>();
   readonly #tooLarge: ParseResult;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
+  /** The socket listeners, one pair per gateway (`this` is the socket). */
+  readonly #onClose: (this: WebSocket) => void;
+  readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
+    const gw = this;
+    this.#onClose = function (this: WebSocket) {
+      gw.#closed(this);
+    };
+    this.#onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
+      gw.#frame(this, data, isBinary);
+    };
     this.#tooLarge = Object.freeze({ ok: false, error: Object.freeze({ code: 'payload_too_large', details: Object.freeze({ limit_bytes: deps.options.ws.maxFrameBytes }) }) });
     this.groups = new ProcessGroups<string>(deps.system);
     this.metrics = new GatewayMetrics(deps.metrics);
@@ -178,7 +189,7 @@ export class Gateway {
         if (!isActorError(e, 'ACT_ERR_NOPROC')) throw e;
       }
     }
-    for (const ws of this.#sockets) if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS.serverShutdown);
+    for (const ws of this.#sockets.keys()) if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS.serverShutdown);
     if (this.#sockets.size > 0) {
       const clock = this.#deps.system.clock;
       await new Promise<void>((resolve) => {
@@ -188,10 +199,10 @@ export class Gateway {
           clock.clearTimer(timer);
           resolve();
         };
-        for (const ws of this.#sockets) ws.once('close', () => queueMicrotask(check));
+        for (const ws of this.#sockets.keys()) ws.once('close', () => queueMicrotask(check));
       });
     }
-    for (const ws of this.#sockets) ws.terminate();
+    for (const ws of this.#sockets.keys()) ws.terminate();
   }
 
   // ---- admission ----
@@ -212,74 +223,80 @@ export class Gateway {
   #refuse(request: IncomingMessage, socket: Duplex, head: Buffer, reason: string): void {
     this.metrics.refused(reason);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
-      this.#track(ws);
+      this.#track(ws, null);
       ws.close(CLOSE_CODES.policy, reason);
     });
   }
 
-  #track(ws: WebSocket): void {
-    this.#sockets.add(ws);
+  #track(ws: WebSocket, conn: Connection | null): void {
+    this.#sockets.set(ws, conn);
     ws.on('error', noop);
-    ws.once('close', () => this.#sockets.delete(ws));
+    ws.on('close', this.#onClose);
   }
 
   // ---- one connection ----
+  // The socket listeners are shared by every connection (no closures per socket): they find the
+  // connection's state in `#sockets`.
+
+  /** A socket closed: forgotten, and its session told (once it exists). */
+  #closed(ws: WebSocket): void {
+    const conn = this.#sockets.get(ws);
+    this.#sockets.delete(ws);
+    if (conn == null || conn.closed) return;
+    conn.closed = true;
+    this.metrics.connections.dec();
+    deliver(conn, Session.socketClosed);
+  }
+
+  #frame(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    const conn = this.#sockets.get(ws);
+    if (conn == null) return;
+    this.metrics.framesIn.inc();
+    if (isBinary) return deliver(conn, Session.binary);
+    const bytes = data as Buffer;
+    const maxFrameBytes = this.#deps.options.ws.maxFrameBytes;
+    // Measured before parsing: an oversize frame is never decoded.
+    const result = bytes.byteLength > maxFrameBytes ? this.#tooLarge : parseFrame(bytes, maxFrameBytes);
+    const pid = conn.pid;
+    if (pid !== undefined) {
+      // An authenticated, idle session runs inline handlers at once (see FrameHandlers.register).
+      const d = this.#direct.get(pid);
+      if (d !== undefined && pid.alive) {
+        if (!d.frame(result)) Session.frame(pid, result, true);
+      } else Session.frame(pid, result);
+    } else deliver(conn, (p) => Session.frame(p, result));
+  }
 
   #accept(ws: WebSocket, ip: string): void {
-    this.#track(ws);
     if (this.#closing || this.#sup === undefined) {
+      this.#track(ws, null);
       ws.close(CLOSE_CODES.goingAway, CLOSE_REASONS.serverShutdown);
       return;
     }
-    const { metrics } = this;
-    metrics.connections.inc();
-    const maxFrameBytes = this.#deps.options.ws.maxFrameBytes;
-    const tooLarge = this.#tooLarge;
-    let pid: Pid | undefined;
-    let pending: ((p: Pid) => void)[] | undefined = [];
-    let closed = false;
-    // The session may not exist yet for the first frames: queue them in order until it does.
-    const deliver = (fn: (p: Pid) => void): void => {
-      if (pid !== undefined) fn(pid);
-      else pending?.push(fn);
-    };
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      metrics.framesIn.inc();
-      if (isBinary) return deliver(Session.binary);
-      const bytes = data as Buffer;
-      // Measured before parsing: an oversize frame is never decoded.
-      const result = bytes.byteLength > maxFrameBytes ? tooLarge : parseFrame(bytes, maxFrameBytes);
-      if (pid !== undefined) {
-        // An authenticated, idle session runs inline handlers at once (see FrameHandlers.register).
-        const d = this.#direct.get(pid);
-        if (d !== undefined && pid.alive) {
-          if (!d.frame(result)) Session.frame(pid, result, true);
-        } else Session.frame(pid, result);
-      } else deliver((p) => Session.frame(p, result));
-    });
-    ws.once('close', () => {
-      closed = true;
-      metrics.connections.dec();
-      deliver(Session.socketClosed);
-    });
+    const conn = new Connection();
+    this.#track(ws, conn);
+    this.metrics.connections.inc();
+    ws.on('message', this.#onMessage);
     ws.pause();
 
     const args: SessionArgs = { env: this.#env, socket: wireSocket(ws), ip };
     DynamicSupervisor.startChild(this.#sup, args).then(
       (p) => {
         if (p === undefined) throw new Error('session start ignored');
-        pid = p;
-        for (const fn of pending ?? []) fn(p);
-        pending = undefined;
-        void this.#deps.system.awaitExit(p).then((reason) => {
+        conn.pid = p;
+        const pending = conn.pending;
+        conn.pending = undefined;
+        if (pending !== undefined) for (const fn of pending) fn(p);
+        this.#deps.system.onExit(p, (reason) => {
           if (ws.readyState !== WebSocket.OPEN) return;
           const c = closeFrameFor(reason);
           ws.close(c.code, c.reason);
         });
-        if (!closed) ws.resume();
+        if (!conn.closed) ws.resume();
       },
       (e: unknown) => {
-        pending = undefined;
+        conn.pending = undefined;
+        conn.failed = true;
         if (!this.#closing) this.#deps.log.error({ err: e }, 'ws_session_start_failed');
         if (ws.readyState === WebSocket.OPEN) ws.close(this.#closing ? CLOSE_CODES.goingAway : CLOSE_CODES.internal, this.#closing ? CLOSE_REASONS.serverShutdown : CLOSE_REASONS.internalError);
       },
@@ -295,6 +312,23 @@ export class Gateway {
 }
 
 function noop(): void {}
+
+/** An accepted connection, as its socket listeners see it. */
+class Connection {
+  /** The session, once started. */
+  pid: Pid | undefined = undefined;
+  /** What arrived before the session existed, delivered in order once it does. */
+  pending: ((p: Pid) => void)[] | undefined = undefined;
+  /** The session could not start: later frames go nowhere. */
+  failed = false;
+  closed = false;
+}
+
+/** Hands `fn` the session, now or (in arrival order) once it has started. */
+function deliver(conn: Connection, fn: (p: Pid) => void): void {
+  if (conn.pid !== undefined) fn(conn.pid);
+  else if (!conn.failed) (conn.pending ??= []).push(fn);
+}
 
 function reject(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

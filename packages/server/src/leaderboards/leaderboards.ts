@@ -1,7 +1,8 @@
 /**
- * `Leaderboards`: the leaderboards of one server. It owns a DynamicSupervisor of board actors and a
- * Registry naming them by board id; a board is started (and hydrated) on first use and stays live until
- * it has been idle for `idleStopMs`, `stopBoard` or `stop` (each flushes it first). Validates every input, applies the per-board options (operator,
+ * `Leaderboards`: the leaderboards of one server. It owns a SupervisedPool of board actors (a
+ * DynamicSupervisor, and a Registry naming them by board id); a board is started (and hydrated) on
+ * first use and stays live until it has been idle for `idleStopMs`, `stopBoard` or `stop` (each
+ * flushes it first). Validates every input, applies the per-board options (operator,
  * client submits) and turns actor failures into wire codes. No module state: create one per server.
  *
  * @example
@@ -10,7 +11,7 @@
  * const { rank } = await leaderboards.submit('weekly', playerId, 1200);
  * const best = await leaderboards.top('weekly', 10);
  */
-import { DynamicSupervisor, GenServer, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
+import { SupervisedPool, type ActorSystem, type Pid } from '@hajime/actor';
 import { boardId } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
 import { Board, BoardServer, type BoardArgs, type BoardStats, type LeaderboardStore } from './board-server.js';
@@ -96,39 +97,35 @@ export class Leaderboards {
   readonly options: ResolvedLeaderboardsOptions;
   readonly #system: ActorSystem;
   readonly #store: LeaderboardStore;
-  readonly #registry: Registry<string>;
-  readonly #starting = new Map<string, Promise<Pid>>();
-  #sup: Pid | undefined;
+  /** One board process per live board id. */
+  readonly #boards: SupervisedPool<string, BoardArgs>;
 
   constructor(deps: LeaderboardsDeps) {
     this.options = resolveLeaderboardsOptions(deps.options);
     this.#system = deps.system;
     this.#store = deps.store;
-    this.#registry = new Registry<string>(deps.system);
-  }
-
-  /** Starts the board supervisor (idempotent). Boards start on first use. */
-  async start(): Promise<void> {
-    if (this.#sup !== undefined) return;
-    const registry = this.#registry;
-    this.#sup = await DynamicSupervisor.start(this.#system, {
-      template: GenServer.template(BoardServer, { restart: 'transient', options: (a: BoardArgs) => ({ name: registry.via(a.id), trapExit: true }) }),
+    const maxBoards = this.options.maxBoards;
+    this.#boards = new SupervisedPool<string, BoardArgs>(deps.system, {
+      behaviour: BoardServer,
+      restart: 'transient',
+      keyOf: (a) => a.id,
+      startOptions: () => ({ trapExit: true }),
       intensity: 100,
       periodMs: 10_000,
-      maxChildren: this.options.maxBoards,
+      maxChildren: maxBoards,
+      notStarted: () => new ApiError('not_ready', { reason: 'leaderboards_not_started' }),
+      atCapacity: () => new ApiError('leaderboard.capacity_reached', { max_boards: maxBoards }),
     });
   }
 
+  /** Starts the board supervisor (idempotent). Boards start on first use. */
+  start(): Promise<void> {
+    return this.#boards.start();
+  }
+
   /** Stops every board (each flushes its dirty entries first), then the supervisor. Idempotent. */
-  async stop(): Promise<void> {
-    const sup = this.#sup;
-    this.#sup = undefined;
-    if (sup === undefined || !this.#system.isAlive(sup)) return;
-    try {
-      await DynamicSupervisor.stop(sup, 'shutdown', this.#system);
-    } catch (e) {
-      if (!isProcessGone(e)) throw e;
-    }
+  stop(): Promise<void> {
+    return this.#boards.stop();
   }
 
   /** Whether players may submit to `board` over REST (`clientSubmit` option). */
@@ -148,9 +145,7 @@ export class Leaderboards {
 
   /** Ids of the live boards, sorted. */
   async liveBoards(): Promise<string[]> {
-    if (this.#sup === undefined) return [];
-    const children = await DynamicSupervisor.whichChildren(this.#sup, this.#system);
-    return children.flatMap((c) => this.#registry.keys(c.pid)).sort();
+    return (await this.#boards.keys()).sort();
   }
 
   /**
@@ -205,62 +200,33 @@ export class Leaderboards {
 
   /** The pid of a live board, or undefined. */
   whereis(board: string): Pid | undefined {
-    return this.#registry.lookup(boardIdOf(board));
+    return this.#boards.whereis(boardIdOf(board));
   }
 
   /** Writes `board`'s dirty entries now (if it is live); resolves with how many were written. */
   async flush(board: string): Promise<number> {
-    const pid = this.#registry.lookup(boardIdOf(board));
+    const pid = this.#boards.whereis(boardIdOf(board));
     return pid === undefined ? 0 : Board.flush(pid, { system: this.#system });
   }
 
   /** Entry and dirty counts of a live board, or undefined when it is not live. */
   async stats(board: string): Promise<BoardStats | undefined> {
-    const pid = this.#registry.lookup(boardIdOf(board));
+    const pid = this.#boards.whereis(boardIdOf(board));
     return pid === undefined ? undefined : Board.stats(pid, { system: this.#system });
   }
 
   /** Stops one live board (it flushes first); returns whether it was live. */
   async stopBoard(board: string): Promise<boolean> {
-    const pid = this.#registry.lookup(boardIdOf(board));
-    if (pid === undefined || this.#sup === undefined) return false;
-    try {
-      await DynamicSupervisor.terminateChild(this.#sup, pid, this.#system);
-      return true;
-    } catch (e) {
-      if (isActorError(e, 'ACT_ERR_CHILD_NOT_FOUND')) return false;
-      throw e;
-    }
+    return this.#boards.terminate(boardIdOf(board));
   }
 
   /** Runs `fn` against the board's process, starting it if needed; retries once if it exited meanwhile. */
-  async #withBoard<R>(id: string, fn: (ref: Pid) => Promise<R>): Promise<R> {
-    for (let attempt = 0; ; attempt++) {
-      const pid = await this.#pid(id);
-      try {
-        return await fn(pid);
-      } catch (e) {
-        if (attempt === 0 && (isActorError(e, 'ACT_ERR_NOPROC') || isActorError(e, 'ACT_ERR_EXIT'))) continue;
-        throw e;
-      }
-    }
+  #withBoard<R>(id: string, fn: (ref: Pid) => Promise<R>): Promise<R> {
+    return this.#boards.withChild(id, () => this.#argsOf(id), fn);
   }
 
-  #pid(id: string): Promise<Pid> {
-    const live = this.#registry.lookup(id);
-    if (live !== undefined) return Promise.resolve(live);
-    let starting = this.#starting.get(id);
-    if (starting === undefined) {
-      starting = this.#startBoard(id).finally(() => this.#starting.delete(id));
-      this.#starting.set(id, starting);
-    }
-    return starting;
-  }
-
-  async #startBoard(id: string): Promise<Pid> {
-    const sup = this.#sup;
-    if (sup === undefined) throw new ApiError('not_ready', { reason: 'leaderboards_not_started' });
-    const args: BoardArgs = {
+  #argsOf(id: string): BoardArgs {
+    return {
       id,
       operator: this.operatorOf(id),
       flushIntervalMs: this.options.flushIntervalMs,
@@ -269,16 +235,5 @@ export class Leaderboards {
       reset: this.resetOf(id),
       resetRetryMs: this.options.resetRetryMs,
     };
-    try {
-      const pid = await DynamicSupervisor.startChild(sup, args, this.#system);
-      if (pid === undefined) throw new Error('board start ignored');
-      return pid;
-    } catch (e) {
-      // Restarted by the supervisor meanwhile: use that one.
-      const live = this.#registry.lookup(id);
-      if (live !== undefined) return live;
-      if (isActorError(e, 'ACT_ERR_MAX_CHILDREN')) throw new ApiError('leaderboard.capacity_reached', { max_boards: this.options.maxBoards });
-      throw e;
-    }
   }
 }

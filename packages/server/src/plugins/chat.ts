@@ -3,8 +3,9 @@
  * answers the `chat.join`, `chat.leave`, `chat.send` and `dm.send` frames through a {@link Chat} (one
  * actor per live channel) and serves `GET /chat/:channel_id/history`, `POST /dm` and
  * `GET /dm/:player_id/history`. `presencePlugin` replaces the default `presence.update` handler with one
- * that also pushes `presence.changed` to online friends (a Hajime addition). Neither is in the default
- * plugin list yet: pass them in `createServer(options, { plugins: [chatPlugin, presencePlugin] })`.
+ * that also pushes `presence.changed` to online friends (a Hajime addition). Both are default plugins of
+ * `createServer` (`options.chat: false` / `options.presence: false` leave one out); a
+ * `createChatPlugin({...})` passed in `extras.plugins` replaces the default chat plugin.
  * See guides/chat.md and guides/presence.md.
  */
 import { frame } from '@hajime/protocol';
@@ -60,7 +61,8 @@ const historyQuery = { type: 'object', properties: { limit: { type: 'integer', m
  * every channel when the server closes.
  *
  * @example
- * const server = await createServer({ storage }, { plugins: [createChatPlugin({ idleStopMs: 30_000 }), presencePlugin] });
+ * // Replaces the default chat plugin (same name), e.g. to stop idle channels sooner.
+ * const server = await createServer({ storage }, { plugins: [createChatPlugin({ idleStopMs: 30_000 })] });
  */
 export function createChatPlugin(options: ChatPluginOptions = {}) {
   return async function chatRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * `Tournaments`: the tournaments of one server (asobi §2.15, plus Hajime's enforced entry fees, paid
- * rewards and persisted participants). It owns a DynamicSupervisor of tournament actors and a Registry
- * naming them by tournament id: `start()` starts an actor for every row that is not finished (so a
+ * rewards and persisted participants). It owns a SupervisedPool of tournament actors (a DynamicSupervisor,
+ * and a Registry naming them by tournament id): `start()` starts an actor for every row that is not finished (so a
  * restart resumes the timers), `create()` writes a row and starts its actor. Joins go through the actor
  * (allowed while pending or active): the entry fee is debited with the idempotency key
  * `tournament:<id>:<player>`, the participant is written through `storage.tournaments.join` (which
@@ -15,7 +15,7 @@
  * await tournaments.start();
  * const t = await tournaments.create({ name: 'Cup', start_at, end_at, entry_fee: { currency: 'gold', amount: 10 }, rewards: [{ rank: 1, currency: 'gold', amount: 100 }] });
  */
-import { DynamicSupervisor, GenServer, Registry, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
+import { SupervisedPool, isActorError, isProcessGone, type ActorSystem, type Pid } from '@hajime/actor';
 import { isStorageError, isUuid, type NewTournament, type Storage, type Tournament, type TournamentEntry, type TournamentStatus } from '@hajime/storage';
 import { ApiError } from '../api-error.js';
 import { feeKey, parseEntryFee, parseRewards, payoutsFor, refundKey, rewardKey, REWARD_MAX_RANK, type EntryFee, type RewardTier } from './rules.js';
@@ -71,46 +71,38 @@ export class Tournaments {
   readonly #system: ActorSystem;
   readonly #storage: TournamentsDeps['storage'];
   readonly #standings: StandingsSource;
-  readonly #registry: Registry<string>;
   readonly #retryMs: number;
-  readonly #max: number;
-  readonly #starting = new Map<string, Promise<Pid | undefined>>();
-  #sup: Pid | undefined;
+  /** One actor per pending or active tournament. */
+  readonly #actors: SupervisedPool<string, TournamentArgs>;
 
   constructor(deps: TournamentsDeps) {
     this.#system = deps.system;
     this.#storage = deps.storage;
     this.#standings = deps.standings ?? { top: (board, n) => deps.storage.leaderboards.top(board, n) };
-    this.#registry = new Registry<string>(deps.system);
     this.#retryMs = deps.options?.retryMs ?? 5000;
-    this.#max = deps.options?.maxTournaments ?? 10_000;
+    this.#actors = new SupervisedPool<string, TournamentArgs>(deps.system, {
+      behaviour: TournamentServer,
+      restart: 'transient',
+      keyOf: (a) => a.id,
+      intensity: 100,
+      periodMs: 10_000,
+      maxChildren: deps.options?.maxTournaments ?? 10_000,
+      notStarted: () => new ApiError('not_ready', { reason: 'tournaments_not_started' }),
+    });
   }
 
   /** Starts the supervisor and an actor for every pending or active row (idempotent). */
   async start(): Promise<void> {
-    if (this.#sup !== undefined) return;
-    const registry = this.#registry;
-    this.#sup = await DynamicSupervisor.start(this.#system, {
-      template: GenServer.template(TournamentServer, { restart: 'transient', options: (a: TournamentArgs) => ({ name: registry.via(a.id) }) }),
-      intensity: 100,
-      periodMs: 10_000,
-      maxChildren: this.#max,
-    });
+    if (this.#actors.running) return;
+    await this.#actors.start();
     for (const status of ['pending', 'active'] as const) {
       for (const row of await this.#storage.tournaments.list({ status, limit: TOURNAMENT_LIST_LIMIT.max })) await this.#pid(row.id);
     }
   }
 
   /** Stops every tournament actor, then the supervisor (timers resume on the next `start`). Idempotent. */
-  async stop(): Promise<void> {
-    const sup = this.#sup;
-    this.#sup = undefined;
-    if (sup === undefined || !this.#system.isAlive(sup)) return;
-    try {
-      await DynamicSupervisor.stop(sup, 'shutdown', this.#system);
-    } catch (e) {
-      if (!isProcessGone(e)) throw e;
-    }
+  stop(): Promise<void> {
+    return this.#actors.stop();
   }
 
   /**
@@ -140,14 +132,12 @@ export class Tournaments {
 
   /** Whether the tournament's actor is running (asobi's ops `live`). */
   isLive(id: string): boolean {
-    return this.#registry.lookup(id) !== undefined;
+    return this.#actors.whereis(id) !== undefined;
   }
 
   /** Ids of the running tournament actors, sorted. */
   async liveTournaments(): Promise<string[]> {
-    if (this.#sup === undefined) return [];
-    const children = await DynamicSupervisor.whichChildren(this.#sup, this.#system);
-    return children.flatMap((c) => this.#registry.keys(c.pid)).sort();
+    return (await this.#actors.keys()).sort();
   }
 
   /**
@@ -157,18 +147,16 @@ export class Tournaments {
   async join(id: string, playerId: string): Promise<TournamentEntry> {
     const row = await this.get(id);
     if (row.status === 'finished') throw new ApiError('tournament.closed', { tournament_id: row.id, status: row.status });
-    for (let attempt = 0; ; attempt++) {
-      const pid = await this.#pid(row.id);
-      if (pid === undefined) throw new ApiError('tournament.closed', { tournament_id: row.id, status: 'finished' });
-      try {
-        const r = await TournamentActor.join(pid, playerId.toLowerCase(), { system: this.#system });
-        if ('err' in r) throw r.err;
-        return r.ok;
-      } catch (e) {
-        if (attempt === 0 && (isActorError(e, 'ACT_ERR_NOPROC') || isActorError(e, 'ACT_ERR_EXIT'))) continue;
-        throw e;
-      }
+    let r: Awaited<ReturnType<typeof TournamentActor.join>>;
+    try {
+      // The actor of a row finished meanwhile ignores its start: the tournament is closed.
+      r = await this.#actors.withChild(row.id, () => this.#argsOf(row.id), (pid) => TournamentActor.join(pid, playerId.toLowerCase(), { system: this.#system }));
+    } catch (e) {
+      if (isActorError(e, 'ACT_ERR_INIT_IGNORED')) throw new ApiError('tournament.closed', { tournament_id: row.id, status: 'finished' });
+      throw e;
     }
+    if ('err' in r) throw r.err;
+    return r.ok;
   }
 
   /** The participants (persisted), in join order. */
@@ -200,27 +188,11 @@ export class Tournaments {
 
   /** The pid of the tournament's actor, starting it if the row is not finished; undefined when finished. */
   #pid(id: string): Promise<Pid | undefined> {
-    const live = this.#registry.lookup(id);
-    if (live !== undefined) return Promise.resolve(live);
-    let starting = this.#starting.get(id);
-    if (starting === undefined) {
-      starting = this.#startActor(id).finally(() => this.#starting.delete(id));
-      this.#starting.set(id, starting);
-    }
-    return starting;
+    return this.#actors.ensure(id, () => this.#argsOf(id));
   }
 
-  async #startActor(id: string): Promise<Pid | undefined> {
-    const sup = this.#sup;
-    if (sup === undefined) throw new ApiError('not_ready', { reason: 'tournaments_not_started' });
-    const args: TournamentArgs = { id, ops: this.#ops, retryMs: this.#retryMs };
-    try {
-      return await DynamicSupervisor.startChild(sup, args, this.#system);
-    } catch (e) {
-      const live = this.#registry.lookup(id);
-      if (live !== undefined) return live;
-      throw e;
-    }
+  #argsOf(id: string): TournamentArgs {
+    return { id, ops: this.#ops, retryMs: this.#retryMs };
   }
 
   readonly #ops: TournamentOps = {

@@ -1,5 +1,4 @@
-// Rows of the authorization matrix for the chat and DM routes (chatPlugin; not a default plugin yet, so
-// servers running these rows pass CHAT_PLUGINS in extras.plugins).
+// Rows of the authorization matrix for the chat and DM routes (chatPlugin, a default plugin).
 //
 // Who may call what:
 // - "authenticated": channel history is for the channel's members (asobi §2.11). `global:*` is open to
@@ -8,7 +7,6 @@
 //   chat.integration.test.ts.
 // - "self": a DM is sent as the caller, and DM history is the caller's own conversation with the named
 //   player: another player's token reads *its own* conversation with the victim, never the victim's others.
-import { chatPlugin, type DomainPlugin } from '../../src/index.js';
 import type { Case } from './types.js';
 
 export const CHAT_ROWS: Record<string, Case> = {
@@ -16,13 +14,3 @@ export const CHAT_ROWS: Record<string, Case> = {
   'POST /api/v1/dm': { access: 'self', request: (_c, target) => ({ method: 'POST', url: '/api/v1/dm', payload: { recipient_id: target.id, content: 'matrix' } }), untouched: 'profile' },
   'GET /api/v1/dm/{player_id}/history': { access: 'self', request: (_c, target) => ({ method: 'GET', url: `/api/v1/dm/${target.id}/history` }) },
 };
-
-/** Registers `plugin` unless a server already has its routes (once createServer lists it by default). */
-function once(plugin: DomainPlugin, probe: string): DomainPlugin {
-  return async (app, ctx) => {
-    if (!app.hasRoute({ method: 'POST', url: probe })) await plugin(app, ctx);
-  };
-}
-
-/** The plugins these rows need, for `testServer(t, storage, {}, { plugins: CHAT_PLUGINS })`. */
-export const CHAT_PLUGINS: readonly DomainPlugin[] = [once(chatPlugin, '/api/v1/dm')];
