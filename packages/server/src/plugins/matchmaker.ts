@@ -44,9 +44,11 @@ const propertiesSchema = {
   type: 'object',
   maxProperties: MATCHMAKER_INPUT_LIMITS.maxPropertyKeys,
   propertyNames: { minLength: 1, maxLength: MATCHMAKER_INPUT_LIMITS.maxKeyLength },
-  // No `type` here: Fastify's type coercion would turn null into "" or false into "false". Value types
-  // (string, finite number, boolean) are checked by the matchmaker (422 validation_failed, fields.properties).
-  additionalProperties: { description: 'a string (at most 256 characters), a finite number or a boolean', maxLength: MATCHMAKER_INPUT_LIMITS.maxStringLength },
+  // No `type` (nor a type-specific keyword such as maxLength) here: Fastify's type coercion would turn null
+  // into "" or false into "false", and Ajv's strict mode warns at start-up about a keyword without its type.
+  // Values (a string of at most 256 bytes, a finite number, a boolean) are checked by the matchmaker, as
+  // for `matchmaker.add` frames (422 validation_failed, fields.properties).
+  additionalProperties: { description: `a string (at most ${MATCHMAKER_INPUT_LIMITS.maxStringLength} bytes), a finite number or a boolean` },
 } as const;
 
 const queuedSchema = {
