@@ -13,7 +13,7 @@
  *
  * Only {@link Match} (this file's client API) and `Matches` send it messages.
  */
-import { GenServer, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type HandlerResult, type StopResult } from '@hajime/actor';
+import { GenServer, MemorySnapshotStore, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type HandlerResult, type StopResult } from '@hajime/actor';
 import { frame, type OutboundFrame } from '@hajime/protocol';
 import { GameError } from '../errors.js';
 import { isBotId } from '../bots/bot-id.js';
@@ -153,10 +153,10 @@ function maybeStart(s: State): void {
   publish(s);
 }
 
-async function saveSnapshot(s: State): Promise<void> {
-  if (s.snapshotBroken || s.status === 'finished') return;
+/** What a snapshot of `s` holds now. */
+function snapshotOf(s: State): Snapshot {
   const progress = snapshotProgress(s);
-  const snap: Snapshot = {
+  return {
     status: s.status,
     game: s.game,
     players: s.players,
@@ -169,14 +169,44 @@ async function saveSnapshot(s: State): Promise<void> {
     reconnect: progress.reconnect,
     forfeited: progress.forfeited,
   };
+}
+
+/**
+ * A state the store cannot copy (functions, class instances with private fields...): the match runs on
+ * without crash recovery, and says so once.
+ */
+function snapshotFailed(s: State, e: unknown): void {
+  if (s.snapshotBroken) return;
+  s.snapshotBroken = true;
+  s.env.log.error({ match_id: s.id, mode: s.mode.name, err: e }, 'match_snapshot_failed');
+}
+
+async function saveSnapshot(s: State): Promise<void> {
+  if (s.snapshotBroken || s.status === 'finished') return;
   try {
-    await s.env.snapshots.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snap, savedAtMs: s.ctx.system.clock.now() });
+    await s.env.snapshots.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snapshotOf(s), savedAtMs: s.ctx.system.clock.now() });
   } catch (e) {
-    // A state the store cannot copy (functions, class instances with private fields...): the match runs
-    // on without crash recovery, and says so once.
-    s.snapshotBroken = true;
-    s.env.log.error({ match_id: s.id, mode: s.mode.name, err: e }, 'match_snapshot_failed');
+    snapshotFailed(s, e);
   }
+}
+
+/**
+ * The tick's snapshot. The memory store copies the snapshot before `save` returns (its promise only
+ * reports the outcome), so the tick need not wait for it; any other store is waited for, as every other
+ * snapshot is (the returned promise).
+ */
+function saveTickSnapshot(s: State): Promise<void> | undefined {
+  if (s.snapshotBroken || s.status === 'finished') return undefined;
+  const store = s.env.snapshots;
+  let p: Promise<void>;
+  try {
+    p = store.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snapshotOf(s), savedAtMs: s.ctx.system.clock.now() });
+  } catch (e) {
+    snapshotFailed(s, e);
+    return undefined;
+  }
+  const saved = p.then(undefined, (e: unknown) => snapshotFailed(s, e));
+  return store instanceof MemorySnapshotStore ? undefined : saved;
 }
 
 /** Ends the match: `match.finished` to everyone, the record and stats (when `record`), cleanup, stop. */
@@ -232,48 +262,96 @@ async function voteResolved(s: State, template: string, result: VoteResult): Pro
   return noreply<State, never>(s);
 }
 
-async function runTick(s: State): Promise<HandlerResult<State, never>> {
-  if (s.status === 'paused' && s.pausedForGrace) {
-    // Paused for a reconnect grace: only the graces advance.
-    await tickGrace(s, (id) => removePlayer(s, id));
-    const done = await abandonIfEmpty(s);
-    if (done !== undefined) return done;
-    await saveSnapshot(s);
-    return noreply<State, never>(s);
-  }
+type Result = HandlerResult<State, never>;
+
+/**
+ * One tick: inputs, `tick`, phases, state, vote poll, reconnect graces, snapshot. It runs synchronously
+ * (no promise) unless a callback returns a promise or the tick has asynchronous work to do (phases,
+ * a vote poll, reconnect graces, an empty match, a store that saves asynchronously): a match ticks 20
+ * times a second and a promise per tick cost more than this game's whole tick. Same steps, same order.
+ */
+function runTick(s: State): Result | Promise<Result> {
+  if (s.status === 'paused' && s.pausedForGrace) return runGraceTick(s);
   if (s.status !== 'running') return noreply<State, never>(s);
-  const b = s.behaviour;
   s.tick += 1;
   // 1. inputs, in arrival order
   if (s.inputs.length > 0) {
     // Two queues, swapped: inputs arriving while a callback awaits go to the other one.
     const inputs = s.inputs;
     s.inputs = s.spareInputs;
-    for (let i = 0; i < inputs.length; i += 2) {
-      const playerId = inputs[i] as string;
-      const input = inputs[i + 1];
-      if (!s.sessions.has(playerId) && !s.players.includes(playerId)) continue;
-      const r0 = b.handleInput(playerId, input, s.game, s.api);
-      const r = isThenable(r0) ? await r0 : r0;
-      if (isInputRejected(r)) {
-        reportRejected(s, playerId, r);
-      } else {
-        s.game = r;
-      }
-    }
-    inputs.length = 0;
-    s.spareInputs = inputs;
+    const pending = applyInputs(s, inputs, 0);
+    if (pending !== undefined) return pending.then(() => tickOn(s));
   }
-  // 2. tick
-  if (b.tick !== undefined) {
-    const r0 = b.tick(s.game, s.api);
-    const r = isThenable(r0) ? await r0 : r0;
-    if (isFinished(r)) {
-      s.game = r.state;
-      return finish(s, r.result, true);
+  return tickOn(s);
+}
+
+/** Paused for a reconnect grace: only the graces advance. */
+async function runGraceTick(s: State): Promise<Result> {
+  await tickGrace(s, (id) => removePlayer(s, id));
+  const done = await abandonIfEmpty(s);
+  if (done !== undefined) return done;
+  await saveSnapshot(s);
+  return noreply<State, never>(s);
+}
+
+/**
+ * Applies the queued inputs from index `from` (player id, input pairs). Undefined when all were applied
+ * synchronously; else a promise that applies the rest in order once the callback's promise settles.
+ */
+function applyInputs(s: State, inputs: unknown[], from: number): Promise<void> | undefined {
+  const b = s.behaviour;
+  for (let i = from; i < inputs.length; i += 2) {
+    const playerId = inputs[i] as string;
+    if (!s.sessions.has(playerId) && !s.players.includes(playerId)) continue;
+    const r0 = b.handleInput(playerId, inputs[i + 1], s.game, s.api);
+    if (isThenable(r0)) {
+      return Promise.resolve(r0).then((r) => {
+        inputApplied(s, playerId, r);
+        return applyInputs(s, inputs, i + 2);
+      });
     }
-    s.game = r;
+    inputApplied(s, playerId, r0);
   }
+  inputs.length = 0;
+  s.spareInputs = inputs;
+  return undefined;
+}
+
+function inputApplied(s: State, playerId: string, r: unknown): void {
+  if (isInputRejected(r)) reportRejected(s, playerId, r);
+  else s.game = r;
+}
+
+/** 2. `tick`, then the rest of the tick. */
+function tickOn(s: State): Result | Promise<Result> {
+  const b = s.behaviour;
+  if (b.tick === undefined) return afterTick(s);
+  const r0 = b.tick(s.game, s.api);
+  if (isThenable(r0)) return Promise.resolve(r0).then((r) => ticked(s, r));
+  return ticked(s, r0);
+}
+
+function ticked(s: State, r: unknown): Result | Promise<Result> {
+  if (isFinished(r)) {
+    s.game = r.state;
+    return finish(s, r.result, true);
+  }
+  s.game = r;
+  return afterTick(s);
+}
+
+/** 3-6: phases, state, vote poll, graces, snapshot. Synchronous when none of them has anything to await. */
+function afterTick(s: State): Result | Promise<Result> {
+  const b = s.behaviour;
+  if (s.phases !== undefined || s.reconnect !== undefined || s.players.length === 0 || (b.voteRequested !== undefined && s.env.votes !== undefined)) return afterTickAsync(s);
+  // 4. state
+  broadcastState(s);
+  const saving = saveTickSnapshot(s);
+  return saving === undefined ? noreply<State, never>(s) : saving.then(() => noreply<State, never>(s));
+}
+
+async function afterTickAsync(s: State): Promise<Result> {
+  const b = s.behaviour;
   // 3. phases (all complete: the match is over)
   if (s.phases !== undefined && (await tickProgressPhases(s, s.ctx.system.clock.now()))) return finish(s, { status: 'phases_complete' }, true);
   // 4. state
@@ -482,31 +560,10 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
     return voteResolved(s, msg.template, msg.result);
   },
 
-  async handleInfo(msg, s) {
+  handleInfo(msg, s) {
+    // The tick is synchronous when it can be (no promise per tick).
     if (msg === TICK) return runTick(s);
-    if (msg === WAITING_TIMEOUT) {
-      s.waitTimer = undefined;
-      if (s.status !== 'waiting') return noreply(s);
-      return finish(s, { status: 'cancelled', reason: 'waiting_timeout' }, false);
-    }
-    if (isDownMessage(msg)) {
-      for (const [playerId, list] of s.sessions) {
-        const i = list.findIndex((a) => a.ref === msg.ref);
-        if (i < 0) continue;
-        list.splice(i, 1);
-        if (list.length === 0) {
-          // The player's last connection to this match dropped: a leave, unless the reconnect policy
-          // keeps the slot for a grace period.
-          if (!(await playerDropped(s, playerId, (id) => removePlayer(s, id)))) await removePlayer(s, playerId);
-          const done = await abandonIfEmpty(s);
-          if (done !== undefined) return done;
-          await saveSnapshot(s);
-        }
-        break;
-      }
-      return noreply(s);
-    }
-    return noreply(s);
+    return otherInfo(msg, s);
   },
 
   terminate(_reason, s) {
@@ -514,6 +571,33 @@ export const MatchServer: GenServerBehaviour<State, MatchArgs, Call, Cast, Reply
     closeInputs(s);
   },
 };
+
+/** Every info message but the tick: the waiting timeout, a session's DOWN. */
+async function otherInfo(msg: unknown, s: State): Promise<Result> {
+  if (msg === WAITING_TIMEOUT) {
+    s.waitTimer = undefined;
+    if (s.status !== 'waiting') return noreply(s);
+    return finish(s, { status: 'cancelled', reason: 'waiting_timeout' }, false);
+  }
+  if (isDownMessage(msg)) {
+    for (const [playerId, list] of s.sessions) {
+      const i = list.findIndex((a) => a.ref === msg.ref);
+      if (i < 0) continue;
+      list.splice(i, 1);
+      if (list.length === 0) {
+        // The player's last connection to this match dropped: a leave, unless the reconnect policy
+        // keeps the slot for a grace period.
+        if (!(await playerDropped(s, playerId, (id) => removePlayer(s, id)))) await removePlayer(s, playerId);
+        const done = await abandonIfEmpty(s);
+        if (done !== undefined) return done;
+        await saveSnapshot(s);
+      }
+      break;
+    }
+    return noreply(s);
+  }
+  return noreply(s);
+}
 
 // ---- client API ----
 

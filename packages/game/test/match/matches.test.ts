@@ -153,6 +153,73 @@ t.test('Matches: inputs go straight into the match queue (no message each), in a
   t.same((a.of('match.state').at(-1) as { order: string[] }).order, ['a1', 'b1', 'a2', 'a3']);
 });
 
+t.test('Matches: callbacks that return promises: inputs in order, inputs during an await go to the next tick, finish', async (t) => {
+  // The callbacks wait for the gate, which the test opens.
+  let open = (): void => undefined;
+  let gate = Promise.resolve();
+  const close = (): void => {
+    gate = new Promise<void>((resolve) => (open = resolve));
+  };
+  const slow: typeof race = {
+    ...race,
+    handleInput: async (id, input, s, m) => {
+      await gate;
+      return race.handleInput(id, input, s, m);
+    },
+    tick: async (s, m) => {
+      await gate;
+      return race.tick!(s, m);
+    },
+    getSharedState: (s, m) => ({ order: s.order, tick: m.tick }),
+  };
+  const h = await harness({ slow: { behaviour: slow, matchSize: 2, tickMs: 100, quickPlay: true } });
+  t.teardown(() => h.stop());
+  const a = h.session(P1);
+  const b = h.session(P2);
+  const { match_id } = await h.matches.findOrCreate('slow', P1, a.pid);
+  await h.matches.findOrCreate('slow', P2, b.pid);
+  await h.system.settle();
+  close();
+  h.matches.input(P1, { tag: 'a1' });
+  h.matches.input(P2, { tag: 'b1' });
+  h.matches.input(P1, { tag: 'a2' });
+  await h.clock.advance(100);
+  t.equal(a.of('match.state').length, 0, 'the tick is waiting for its first input callback');
+  h.matches.input(P2, { tag: 'b2' });
+  open();
+  await h.system.settle();
+  const first = a.of('match.state').at(-1) as { order: string[]; tick: number };
+  t.same(first, { order: ['a1', 'b1', 'a2'], tick: 1 }, 'the queued inputs, in arrival order; not the one that arrived during the await');
+  await h.clock.advance(100);
+  t.same(a.of('match.state').at(-1), { order: ['a1', 'b1', 'a2', 'b2'], tick: 2 }, 'that one at the next tick');
+  h.matches.input(P1, { dx: 10 });
+  await h.clock.advance(100);
+  t.same(b.of('match.finished').at(-1), { match_id, result: { winners: [P1] } }, 'an asynchronous tick finishes the match');
+});
+
+t.test('Matches: a state the snapshot store cannot copy: the match runs on without snapshots, logged once', async (t) => {
+  type Odd = Race & { fn?: () => void };
+  const odd: MatchBehaviour<Odd, RaceInput> = {
+    ...(race as unknown as MatchBehaviour<Odd, RaceInput>),
+    handleInput: (id, input, s, m) => {
+      const r = race.handleInput(id, input, s, m) as Odd;
+      r.fn = () => undefined;
+      return r;
+    },
+    getSharedState: (s, m) => ({ pos: s.pos, tick: m.tick }),
+  };
+  const h = await harness({ odd: { behaviour: odd, matchSize: 2, tickMs: 100, quickPlay: true } });
+  t.teardown(() => h.stop());
+  const a = h.session(P1);
+  await h.matches.findOrCreate('odd', P1, a.pid);
+  await h.matches.findOrCreate('odd', P2, h.session(P2).pid);
+  h.matches.input(P1, { dx: 1 });
+  await h.clock.advance(300);
+  t.same(a.of('match.state').map((f) => (f as { tick: number }).tick), [1, 2, 3], 'ticks go on');
+  t.same((a.of('match.state').at(-1) as { pos: Record<string, number> }).pos[P1], 1);
+  t.equal(h.log.entries.filter((e) => e.msg === 'match_snapshot_failed').length, 1, 'logged once');
+});
+
 t.test('Matches: more crashes than the intensity end that match cleanly, not the node', async (t) => {
   const always: typeof race = { ...race, tick: () => { throw new Error('always'); } };
   const h = await harness({ bad: { behaviour: always, matchSize: 1, quickPlay: true }, race: { behaviour: race, matchSize: 1, quickPlay: true } }, { matches: { restartIntensity: 2, restartPeriodMs: 10_000 } });
