@@ -76,11 +76,13 @@ export interface StepRequest {
   readonly players?: readonly string[];
   /** Check the state is plain data after every callback (slower; finds the callback that broke it). */
   readonly careful?: boolean;
+  /** `json`: the state comes back as its JSON text (a string), for a host that only passes it on (default `data`: JS data). */
+  readonly stateAs?: 'data' | 'json';
   readonly limits: { readonly input: Required<CallLimits>; readonly tick: Required<CallLimits>; readonly view: Required<CallLimits> };
 }
 
 /**
- * A step that ran to the end: the resident state as JS data, and each view as JSON text (undefined where
+ * A step that ran to the end: the resident state as JS data (JSON text with `stateAs: 'json'`), and each view as JSON text (undefined where
  * that view failed; `viewFailure` says why, once); or where it stopped (`callback` and, for
  * `handle_input`, the 1-based `input`), with the state changed by the failed callback left resident.
  */
@@ -374,7 +376,7 @@ export class ScriptEngine {
     const kind = req.views === 'shared' ? 1 : req.views === 'players' ? 2 : 0;
     const args = [input.instructions, input.timeLimitMs, tick.instructions, tick.timeLimitMs, view.instructions, view.timeLimitMs, req.inputs, req.tick, kind, req.players ?? [], req.careful === true];
     if (this.#closed) return { ok: false, callback: 'step', input: 0, failure: failure('runtime_error', 'the engine is closed') };
-    if (this.#raw === undefined) return this.#stepConverted(args);
+    if (this.#raw === undefined) return this.#stepConverted(args, req.stateAs === 'json');
     const { thread, m, reader } = this.#raw;
     const L = thread.address;
     const top = m._lua_gettop(L);
@@ -388,7 +390,7 @@ export class ScriptEngine {
       if (at(0) !== true) return stepFailure(at);
       let state: unknown;
       try {
-        state = reader.value(base + 16);
+        state = req.stateAs === 'json' ? reader.jsonText(base + 16) : reader.value(base + 16);
       } catch (e) {
         if (e instanceof NotPlainData) return { ok: false, callback: 'state', input: 0, failure: failure('runtime_error', `the state is not plain data: ${e.message}`) };
         throw e;
@@ -398,7 +400,7 @@ export class ScriptEngine {
         const [varr, vsize] = reader.arrayOf(reader.tableAt(base + 32));
         for (let i = 0; i < vsize; i++) {
           try {
-            views.push(reader.value(varr + i * 16) === false ? undefined : reader.jsonText(varr + i * 16));
+            views.push(reader.isFalse(varr + i * 16) ? undefined : reader.jsonText(varr + i * 16));
           } catch (e) {
             if (!(e instanceof NotPlainData)) throw e;
             views.push(undefined);
@@ -415,7 +417,7 @@ export class ScriptEngine {
   }
 
   /** {@link step} through wasmoon's own conversion (when the heap reader is not available). */
-  #stepConverted(args: readonly unknown[]): StepResult {
+  #stepConverted(args: readonly unknown[], json: boolean): StepResult {
     try {
       const r = this.#runner.step(...args) as unknown[] | Record<string, unknown>;
       const at = (i: number): unknown => (Array.isArray(r) ? r[i] : (r as Record<string, unknown>)[String(i + 1)]);
@@ -427,7 +429,7 @@ export class ScriptEngine {
       const state = at(1);
       // wasmoon's conversion takes functions and cycles along: the state must be plain data
       if (!isPushable(state)) return { ok: false, callback: 'state', input: 0, failure: failure('runtime_error', `the state is not plain data (a function, or nested deeper than ${PUSH_DEPTH_MAX} levels: a cycle)`) };
-      return { ok: true, state, views, ...(vf !== undefined && vf !== null ? { viewFailure: failureOf(vf) } : {}) };
+      return { ok: true, state: json ? JSON.stringify(state ?? {}) : state, views, ...(vf !== undefined && vf !== null ? { viewFailure: failureOf(vf) } : {}) };
     } catch (e) {
       return { ok: false, callback: 'step', input: 0, failure: fromThrown(e) };
     }

@@ -57,6 +57,28 @@ export interface BridgeOptions {
   readonly now: () => number;
 }
 
+/**
+ * A state held as its JSON text (`{lua_state}`): what a mode built with `textState` hands out, and what
+ * the main thread keeps of a match whose engine is in a worker (cheap to pass between threads and to
+ * snapshot; never looked into on the way).
+ */
+export interface LuaTextState {
+  readonly lua_state: string;
+}
+
+export function isTextState(v: unknown): v is LuaTextState {
+  return typeof v === 'object' && v !== null && typeof (v as LuaTextState).lua_state === 'string';
+}
+
+/** The state as plain data to copy into an engine (a text state parsed; anything not a table: `{}`). */
+export function plainState(state: unknown): object {
+  if (isTextState(state)) {
+    const v: unknown = JSON.parse(state.lua_state);
+    return typeof v === 'object' && v !== null ? v : {};
+  }
+  return typeof state === 'object' && state !== null ? state : {};
+}
+
 /** The resident game state of a match engine. */
 export const STATE_SLOT = 'state';
 const STATE_REF = ScriptEngine.slot(STATE_SLOT);
@@ -165,7 +187,7 @@ export class LuaBridge {
   /** The argument standing for `state`: the resident state, synced first when `state` is not the one last handed out. */
   stateArg(e: Entry, state: unknown): unknown {
     if (state !== e.lastJs) {
-      const r = e.engine.setSlot(STATE_SLOT, typeof state === 'object' && state !== null ? state : {});
+      const r = e.engine.setSlot(STATE_SLOT, plainState(state));
       if (!r.ok) return state;
       e.lastJs = state;
     }

@@ -21,7 +21,7 @@ import type { VoteRequest, VoteResult } from '../vote/types.js';
 import { finished, refuse, rejectInput, type Finished, type InputRejected, type JoinCtx, type MatchApi, type MatchBehaviour, type MatchConfig, type Refusal } from '../match/behaviour.js';
 import { RawJson } from '@hajime/protocol';
 import { isPushable, PUSH_DEPTH_MAX, type LuaFailure, type StepResult } from '@hajime/lua';
-import { STATE_SLOT, type Entry, type LuaBridge, type LuaCallback } from './bridge.js';
+import { isTextState, plainState, STATE_SLOT, type Entry, type LuaBridge, type LuaCallback } from './bridge.js';
 
 const EMPTY_VIEW = new RawJson('{}');
 
@@ -39,7 +39,12 @@ function asList(v: unknown): unknown[] | undefined {
   return undefined;
 }
 
-export function luaBehaviour(bridge: LuaBridge, mode: string, shared: boolean): MatchBehaviour<LuaState, unknown> {
+/**
+ * `textState`: a tick hands the state out as its JSON text (`{lua_state}`, see {@link LuaTextState}),
+ * written straight from the engine's heap, for a host that only passes it on (a worker thread): no JS
+ * copy of the state is built. The other callbacks still hand out plain data; either kind is taken back.
+ */
+export function luaBehaviour(bridge: LuaBridge, mode: string, shared: boolean, textState = false): MatchBehaviour<LuaState, unknown> {
   const script = () => bridge.scriptOf(mode);
 
   /**
@@ -85,12 +90,13 @@ export function luaBehaviour(bridge: LuaBridge, mode: string, shared: boolean): 
       }
     };
     for (;;) {
-      const r = bridge.step(e, { inputs, tick, views, players, careful }, match);
+      const r = bridge.step(e, { inputs, tick, views, players, careful, stateAs: textState ? 'json' : 'data' }, match);
       if (r.ok) {
         keepViews(match, e, r, players);
-        e.lastJs = r.state;
-        e.viewsOf = r.state;
-        return r.state as LuaState;
+        const next = textState ? { lua_state: r.state as string } : r.state;
+        e.lastJs = next;
+        e.viewsOf = next;
+        return next as LuaState;
       }
       rebuild();
       if (r.callback === 'state' && !careful) {
@@ -143,7 +149,7 @@ export function luaBehaviour(bridge: LuaBridge, mode: string, shared: boolean): 
   };
 
   const restore = (e: Entry, good: LuaState): void => {
-    e.engine.setSlot(STATE_SLOT, good);
+    e.engine.setSlot(STATE_SLOT, plainState(good));
     e.lastJs = good;
   };
 
@@ -215,8 +221,10 @@ export function luaBehaviour(bridge: LuaBridge, mode: string, shared: boolean): 
       const e = bridge.entry(match.id, mode);
       if (e === undefined) return state;
       const next = runStep(match, e, state);
-      if (next['_finished'] === true) {
-        const result = next['_result'];
+      // a text state is looked into only when it may say so
+      const data = isTextState(next) ? (next.lua_state.includes('"_finished":true') ? (plainState(next) as LuaState) : undefined) : next;
+      if (data !== undefined && data['_finished'] === true) {
+        const result = data['_result'];
         return finished(isTable(result) && !Array.isArray(result) ? result : {}, next);
       }
       return next;

@@ -58,6 +58,11 @@ export interface LuaModesOptions {
    * guides/lua-scripting.md ("Worker threads") for what changes.
    */
   readonly workers?: number;
+  /**
+   * Ticks hand the state out as its JSON text, `{lua_state}` (default false: plain data). For a host that
+   * only passes the state on: a worker thread sets it (see `lua-behaviour.ts`).
+   */
+  readonly textState?: boolean;
 }
 
 export const LUA_MODES_DEFAULTS = Object.freeze({ errorWindowMs: 10_000, logPerMatchPerSecond: 30, logPerNodePerSecond: 300 });
@@ -99,10 +104,10 @@ function workerOptions(o: LuaModesOptions): WorkerModesOptions {
 }
 
 /** A mode's config from its script's globals. */
-export function modeConfigOf(bridge: LuaBridge, s: ModeScript, defaults: Omit<ModeConfig, 'behaviour'> = {}, pool?: LuaWorkerPool): ModeConfig {
+export function modeConfigOf(bridge: LuaBridge, s: ModeScript, defaults: Omit<ModeConfig, 'behaviour'> = {}, pool?: LuaWorkerPool, textState = false): ModeConfig {
   const sh = s.shape;
   const shared = sh.stateStrategy === 'shared';
-  const local = luaBehaviour(bridge, s.mode, shared);
+  const local = luaBehaviour(bridge, s.mode, shared, textState && pool === undefined);
   return {
     ...defaults,
     behaviour: pool === undefined ? local : pool.behaviour(s.mode, shared, local),
@@ -168,7 +173,7 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
   const worlds: string[] = [];
   for (const s of Object.values(game.modes)) {
     if (s.shape.gameType === 'world') worlds.push(s.mode);
-    else modes[s.mode] = modeConfigOf(bridge, s, defaults, pool);
+    else modes[s.mode] = modeConfigOf(bridge, s, defaults, pool, options.textState === true);
   }
   const listeners = new Set<(ev: LuaModesEvent) => void>();
   const emit = (ev: LuaModesEvent) => {
@@ -185,7 +190,7 @@ export async function createLuaModes(gameDir: string, options: LuaModesOptions =
     if (ev.type === 'reloaded') log('info', 'lua_reloaded', { mode: ev.mode, file: ev.file, engines: ev.engines });
     emit(ev);
     if (ev.type === 'mode_changed' && ev.script.shape.gameType === 'match') {
-      const config = modeConfigOf(bridge, ev.script, defaults, pool);
+      const config = modeConfigOf(bridge, ev.script, defaults, pool, options.textState === true);
       modes = { ...modes, [ev.mode]: config };
       emit({ type: 'mode_config', mode: ev.mode, config });
     }

@@ -74,3 +74,38 @@ function on_phase_started(name, state) return 7 end
   t.same(b.phases!({ match_id: 'm1', mode: 'default' }), [], 'phases without names are refused');
   t.equal(await b.onPhaseStarted!('x', s, api), s, 'a non-table result keeps the state');
 });
+
+t.test('textState: a tick hands out the state as JSON text; failures, finishing and a state from elsewhere work on it', async (t) => {
+  const g = tempGame(t, { 'match.lua': RACE });
+  const lua = await createLuaModes(g.dir, { reload: false, textState: true });
+  t.teardown(() => lua.close());
+  const b = lua.modes['default']!.behaviour as MatchBehaviour<unknown, unknown>;
+  const api = fakeApi('m1');
+  let s = await b.init({ match_id: 'm1', mode: 'default' }, api);
+  s = await b.join(P1, s, {}, api);
+  s = await b.join(P2, s, {}, api);
+  const text = (v: unknown): Record<string, unknown> => {
+    t.type((v as { lua_state?: unknown }).lua_state, 'string', 'the state is its JSON text');
+    return JSON.parse((v as { lua_state: string }).lua_state) as Record<string, unknown>;
+  };
+  await b.handleInput(P1, { dx: 3 }, s, api);
+  s = await b.tick!(s, api);
+  t.same(text(s), { pos: { [P1]: 3, [P2]: 0 }, ticks: 1, mode: 'default' });
+  t.same(JSON.parse((b.getState!(P1, s, api) as { json: string }).json), { me: 3, ticks: 1, speed: 1 }, 'the views as before');
+  // a failing input is undone; the ones around it count
+  await b.handleInput(P1, { dx: 2 }, s, api);
+  await b.handleInput(P2, { bad: true }, s, api);
+  await b.handleInput(P2, { dx: 1 }, s, api);
+  s = await b.tick!(s, api);
+  t.same(text(s), { pos: { [P1]: 5, [P2]: 1 }, ticks: 2, mode: 'default' }, 'the failed input left no trace');
+  t.equal(api.calls.filter((c) => c[0] === 'rejectedInput').length, 1, 'and was reported');
+  // a state from elsewhere (a snapshot: another object) is copied in
+  const snap = { lua_state: JSON.stringify({ pos: { [P1]: 8, [P2]: 1 }, ticks: 7, mode: 'default' }) };
+  await b.handleInput(P1, { dx: 1 }, snap, api);
+  s = await b.tick!(snap, api);
+  t.same(text(s), { pos: { [P1]: 9, [P2]: 1 }, ticks: 8, mode: 'default' }, 'the snapshot state went on');
+  await b.handleInput(P1, { dx: 1 }, s, api);
+  const end = (await b.tick!(s, api)) as { finished?: unknown; result?: unknown; state?: unknown };
+  t.same(end.result, { winners: [P1] }, '_finished in the text state ends the match with its _result');
+  t.equal(text(end.state)['_finished'], true);
+});

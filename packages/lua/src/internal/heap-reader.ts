@@ -96,6 +96,11 @@ export class HeapReader {
     return this.#u32[addr >>> 2]!;
   }
 
+  /** Whether the TValue at `addr` is `false` (read without reading what it holds). */
+  isFalse(addr: number): boolean {
+    return (this.#u8[addr + 8]! & 0x3f) === V_FALSE;
+  }
+
   /** The TValue at `addr` as plain JS data (nil → undefined). */
   value(addr: number, depth = 1): unknown {
     const tt = this.#u8[addr + 8]! & 0x3f;

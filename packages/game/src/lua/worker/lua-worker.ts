@@ -10,6 +10,7 @@ import { RawJson } from '@hajime/protocol';
 import { isFinished, isInputRejected, isRefusal, type MatchApi, type MatchBehaviour, type MatchConfig } from '../../match/behaviour.js';
 import { customFrame } from '../../match/match-state.js';
 import { createLuaModes, type LuaModes } from '../lua-modes.js';
+import { isTextState } from '../bridge.js';
 import type { HostCallContext, LuaHostServices } from '../host-services.js';
 import type { ApiView, CallResult, MatchCall, ReplyBatch, RequestBatch, WorkerCall, WorkerData, WorkerReply, WorkerRequest, WorkerState } from './messages.js';
 
@@ -82,10 +83,11 @@ async function run(lua: LuaModes, c: WorkerCall): Promise<CallResult> {
   const id = c.api.id;
   const keep = (state: unknown): WorkerState => {
     states.set(id, state);
-    return { lua_state: JSON.stringify(state ?? {}) };
+    return isTextState(state) ? state : { lua_state: JSON.stringify(state ?? {}) };
   };
   if (c.op === 'init') return { state: keep(await b.init(c.config as unknown as MatchConfig, api)) };
-  let state: unknown = c.state === undefined ? undefined : JSON.parse((c.state as WorkerState).lua_state);
+  // a state from the main thread is its JSON text: the behaviour copies it into the engine as it is
+  let state: unknown = c.state;
   if (c.same) {
     if (!states.has(id)) throw Object.assign(new Error('state unknown'), { needState: true });
     state = states.get(id);
@@ -139,6 +141,8 @@ async function main(): Promise<void> {
   try {
     lua = await createLuaModes(data.dir, {
       ...data.options,
+      // ticks write the state's JSON text straight from the engine's heap: it only crosses back
+      textState: true,
       services: recordingServices(data.services),
       log: (level, msg, fields) => post({ type: 'log', level, msg, fields }),
     });
