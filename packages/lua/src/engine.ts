@@ -150,6 +150,14 @@ interface Runner {
 }
 type RawResult = { ok: false; kind: LuaFailureKind; message: unknown; where?: unknown };
 
+const NO_PLAYERS: readonly string[] = Object.freeze([]);
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function failure(kind: LuaFailureKind, message: string, where?: string): LuaFailure {
   const w = where ?? whereOf(message);
   return w === undefined ? { ok: false, kind, message: message.slice(0, 2000) } : { ok: false, kind, message: message.slice(0, 2000), where: w };
@@ -290,6 +298,8 @@ export class ScriptEngine {
   readonly #exactMemory: boolean;
   /** The raw call path: wasmoon's thread, registry refs of `runner.call_raw`, and the heap reader (undefined: the JSON path). */
   readonly #raw: RawPath | undefined;
+  /** The players list of the last step, as the Lua side keeps it (undefined: send it). */
+  #stepPlayers: readonly string[] | undefined;
   #closed = false;
 
   /** Use {@link LuaRuntime.createEngine}. */
@@ -374,12 +384,17 @@ export class ScriptEngine {
   step(req: StepRequest): StepResult {
     const { input, tick, view } = req.limits;
     const kind = req.views === 'shared' ? 1 : req.views === 'players' ? 2 : 0;
-    const args = [input.instructions, input.timeLimitMs, tick.instructions, tick.timeLimitMs, view.instructions, view.timeLimitMs, req.inputs, req.tick, kind, req.players ?? [], req.careful === true];
+    const players = req.players ?? NO_PLAYERS;
+    const args = [input.instructions, input.timeLimitMs, tick.instructions, tick.timeLimitMs, view.instructions, view.timeLimitMs, req.inputs, req.tick, kind, players, req.careful === true];
     if (this.#closed) return { ok: false, callback: 'step', input: 0, failure: failure('runtime_error', 'the engine is closed') };
     if (this.#raw === undefined) return this.#stepConverted(args, req.stateAs === 'json');
     const { thread, m, reader } = this.#raw;
     const L = thread.address;
     const top = m._lua_gettop(L);
+    // the same players as the last step: `true` stands for the list the Lua side kept (a roster rarely changes)
+    const samePlayers = sameList(this.#stepPlayers, players);
+    if (samePlayers) args[9] = true;
+    this.#stepPlayers = undefined;
     try {
       m._lua_rawgeti(L, LUA_REGISTRYINDEX, this.#raw.stepRef);
       for (const a of args) this.#raw.pusher.push(L, a);
@@ -388,6 +403,8 @@ export class ScriptEngine {
       const [base, size] = reader.arrayOf(m._lua_topointer(L, -1));
       const at = (i: number): unknown => (i < size ? reader.value(base + i * 16) : undefined);
       if (at(0) !== true) return stepFailure(at);
+      // the step ran to the end, so the Lua side keeps this list: the one to compare with next time
+      this.#stepPlayers = samePlayers ? players : [...players];
       let state: unknown;
       try {
         state = req.stateAs === 'json' ? reader.jsonText(base + 16) : reader.value(base + 16);
@@ -397,7 +414,9 @@ export class ScriptEngine {
       }
       const views: (string | undefined)[] = [];
       if (size > 2 && kind > 0) {
-        const [varr, vsize] = reader.arrayOf(reader.tableAt(base + 32));
+        const [varr, asize] = reader.arrayOf(reader.tableAt(base + 32));
+        // the array part may be longer than the list (sizes go by powers of 2)
+        const vsize = Math.min(asize, kind === 1 ? 1 : players.length);
         for (let i = 0; i < vsize; i++) {
           try {
             views.push(reader.isFalse(varr + i * 16) ? undefined : reader.jsonText(varr + i * 16));

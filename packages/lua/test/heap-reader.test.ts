@@ -98,3 +98,27 @@ t.test('step: the heap path and the fallback path (wasmoon conversion, Lua encod
   t.equal(results[0]?.sharedViewFailed, 'runtime_error', 'get_state(state) with a nil player fails: the view failure is reported');
   t.same(results[1], results[0], 'the fallback path gives the same');
 });
+
+t.test('step: the players list is sent again only when it changed, and views follow every change (a list changed in place too)', async (t) => {
+  const e = rt.createEngine();
+  t.teardown(() => e.close());
+  const L = { instructions: 1e7, timeLimitMs: 1000 };
+  const limits = { input: L, tick: L, view: L };
+  t.ok(e.exec('function get_state(p, s) return { me = p } end', '@g.lua').ok);
+  t.ok(e.setSlot('state', {}).ok);
+  const views = (players: string[], stateAs: 'data' | 'json' = 'data'): unknown => {
+    const r = e.step({ inputs: [], tick: false, views: 'players', players, limits, stateAs });
+    return r.ok ? r.views.map((v) => (JSON.parse(v ?? 'null') as { me: string }).me) : r;
+  };
+  const list = ['a', 'b'];
+  t.same(views(list), ['a', 'b']);
+  t.same(views(list), ['a', 'b'], 'the same list again');
+  t.same(views(['a', 'b']), ['a', 'b'], 'an equal list');
+  list.push('c');
+  t.same(views(list), ['a', 'b', 'c'], 'the list changed in place');
+  t.same(views(['c', 'a']), ['c', 'a'], 'another list');
+  t.same(views([]), [], 'nobody');
+  t.same(views(['d'], 'json'), ['d']);
+  const st = e.step({ inputs: [], tick: false, views: 'none', limits, stateAs: 'json' });
+  t.same(st.ok ? JSON.parse(st.state as string) : st, {}, "stateAs 'json': the state as its JSON text");
+});

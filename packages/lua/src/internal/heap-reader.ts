@@ -161,7 +161,26 @@ export class HeapReader {
       this.#byte(48 + v);
       return;
     }
-    this.#ascii(String(v));
+    if (v <= -2147483648 || v >= 2147483648) {
+      this.#ascii(String(v));
+      return;
+    }
+    // digits written in place (no string per number)
+    this.#ensure(11);
+    const out = this.#outBuf;
+    let p = this.#pos;
+    if (v < 0) {
+      out[p++] = 0x2d;
+      v = -v;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+    p += digits;
+    this.#pos = p;
+    do {
+      out[--p] = 48 + (v % 10);
+      v = (v / 10) | 0;
+    } while (v > 0);
   }
 
   #writeJson(addr: number, depth: number): void {
@@ -198,32 +217,40 @@ export class HeapReader {
   }
 
   #writeString(s: number): void {
-    const [a, b] = this.#stringBounds(s);
     const u8 = this.#u8;
-    for (let i = a; i < b; i++) {
-      const c = u8[i]!;
-      if (c < 0x20 || c === 0x22 || c === 0x5c) {
-        // escapes needed: the rare path
-        const text = jsonEscape(this.#buf.toString('utf8', a, b));
-        const n = Buffer.byteLength(text);
-        this.#ensure(n);
-        this.#outBuf.write(text, this.#pos, 'utf8');
-        this.#pos += n;
-        return;
-      }
-    }
-    // UTF-8 bytes as they are (JSON text is UTF-8)
-    this.#ensure(b - a + 2);
+    const a = s + 16;
+    const len = (u8[s + 4]! & 0x3f) === V_SHRSTR ? u8[s + 7]! : this.#u32[(s + 12) >>> 2]!;
+    const b = a + len;
+    // UTF-8 bytes as they are (JSON text is UTF-8), checked for bytes needing an escape on the way
+    this.#ensure(len + 2);
     const out = this.#outBuf;
     let p = this.#pos;
     out[p++] = 0x22;
-    if (b - a <= 32) for (let i = a; i < b; i++) out[p++] = u8[i]!;
-    else {
+    if (len <= 64) {
+      for (let i = a; i < b; i++) {
+        const c = u8[i]!;
+        if (c < 0x20 || c === 0x22 || c === 0x5c) return this.#writeEscaped(a, b);
+        out[p++] = c;
+      }
+    } else {
+      for (let i = a; i < b; i++) {
+        const c = u8[i]!;
+        if (c < 0x20 || c === 0x22 || c === 0x5c) return this.#writeEscaped(a, b);
+      }
       out.set(u8.subarray(a, b), p);
-      p += b - a;
+      p += len;
     }
     out[p++] = 0x22;
     this.#pos = p;
+  }
+
+  /** A string with bytes a JSON string cannot hold as they are: the rare path. */
+  #writeEscaped(a: number, b: number): void {
+    const text = jsonEscape(this.#buf.toString('utf8', a, b));
+    const n = Buffer.byteLength(text);
+    this.#ensure(n);
+    this.#outBuf.write(text, this.#pos, 'utf8');
+    this.#pos += n;
   }
 
   #writeTable(t: number, depth: number): void {

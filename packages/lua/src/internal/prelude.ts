@@ -311,7 +311,10 @@ local function view_failure(ok, r)
   if ok then return { kind = "runtime_error", message = "get_state must return a table (got " .. type(r) .. ")" } end
   return r
 end
+local step_players = {}
 local function do_step(b_in, ms_in, b_tick, ms_tick, b_view, ms_view, inputs, do_tick, view_kind, players, check_each)
+  -- true: the players of the last step (the host sends the list only when it changed)
+  if players == true then players = step_players else step_players = players end
   careful = check_each == true
   local handle_input = rawget(G, "handle_input")
   local n = inputs ~= nil and #inputs or 0
