@@ -14,7 +14,8 @@ export type ParseResult = { readonly ok: true; readonly frame: InboundFrame } | 
 export function parseFrame(data: string | Uint8Array, maxBytes: number = MAX_FRAME_BYTES): ParseResult {
   const size = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
   if (size > maxBytes) return { ok: false, error: { code: 'payload_too_large', details: { limit_bytes: maxBytes } } };
-  const text = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  // A Buffer decodes itself without a new view (the per-frame path: `ws` hands over Buffers).
+  const text = typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString() : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -24,5 +25,6 @@ export function parseFrame(data: string | Uint8Array, maxBytes: number = MAX_FRA
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, error: { code: 'invalid_message', details: {} } };
   const env = value as { type?: unknown; payload?: unknown; cid?: unknown; seq?: unknown };
   if (typeof env.type !== 'string') return { ok: false, error: { code: 'invalid_message', details: {} } };
-  return validateInbound({ type: env.type, payload: env.payload, cid: env.cid, seq: env.seq });
+  // The parsed object is the envelope (validateInbound reads only type, payload, cid and seq).
+  return validateInbound(env as { type: string; payload?: unknown; cid?: unknown; seq?: unknown });
 }

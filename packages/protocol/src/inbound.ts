@@ -160,9 +160,9 @@ function validatePayload(type: InboundType, p: Obj): Obj {
     case 'match.join':
       return opt({ match_id: str(p, 'match_id', true), ctx: obj(p, 'ctx') });
     case 'match.input': {
-      // Deprecated forms: a sole `data` object, or `data` as a JSON string, are unwrapped.
-      const keys = Object.keys(p);
-      if (keys.length === 1 && keys[0] === 'data') {
+      // Deprecated forms: a sole `data` object, or `data` as a JSON string, are unwrapped. (The key
+      // list is only built when there is a `data`: this runs for every input.)
+      if (Object.prototype.hasOwnProperty.call(p, 'data') && Object.keys(p).length === 1) {
         const d = p['data'];
         if (isObj(d)) return d;
         if (typeof d === 'string') {
@@ -221,21 +221,26 @@ function validatePayload(type: InboundType, p: Obj): Obj {
  * `cid` is kept only when valid (a rejected cid is never echoed); `rpc.call` requires one.
  */
 export function validateInbound(env: { type: string; payload?: unknown; cid?: unknown; seq?: unknown }): { ok: true; frame: InboundFrame } | { ok: false; error: FrameError; cid?: string } {
-  const cid = typeof env.cid === 'string' && CID_RE.test(env.cid) ? env.cid : undefined;
-  const withCid = cid === undefined ? {} : { cid };
-  if (!isInboundType(env.type)) return { ok: false, error: { code: 'unknown_type', details: {} }, ...withCid };
+  const rawCid = env.cid;
+  const cid = typeof rawCid === 'string' && CID_RE.test(rawCid) ? rawCid : undefined;
   const type = env.type;
+  if (!isInboundType(type)) return refused({ code: 'unknown_type', details: {} }, cid);
   if (type === 'rpc.call' && cid === undefined) return { ok: false, error: { code: 'rpc.invalid_cid', details: {} } };
   try {
     const payload = validatePayload(type, payloadOf(type, env.payload));
-    const frame: Record<string, unknown> = { type, payload, ...withCid };
+    // Built with a fixed shape (no spreads): this runs for every inbound frame.
+    const frame: Record<string, unknown> = cid === undefined ? { type, payload } : { type, payload, cid };
     if (type === 'world.input' && env.seq !== undefined) {
       if (typeof env.seq !== 'number' || !Number.isSafeInteger(env.seq) || env.seq < 0) throw new Refusal({ code: 'invalid_payload', details: { field: 'seq', expected: 'non-negative integer' } });
       frame['seq'] = env.seq;
     }
     return { ok: true, frame: frame as InboundFrame };
   } catch (e) {
-    if (e instanceof Refusal) return { ok: false, error: e.error, ...withCid };
+    if (e instanceof Refusal) return refused(e.error, cid);
     throw e;
   }
+}
+
+function refused(error: FrameError, cid: string | undefined): { ok: false; error: FrameError; cid?: string } {
+  return cid === undefined ? { ok: false, error } : { ok: false, error, cid };
 }

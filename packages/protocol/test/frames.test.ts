@@ -86,6 +86,12 @@ t.test('match.input unwraps the deprecated forms; world.input keeps its seq', as
   const b = parseFrame('{"type":"match.input","payload":{"data":"{\\"up\\":true}"}}');
   t.same(b.ok && b.frame.payload, { up: true });
   t.equal(bad('{"type":"match.input","payload":{"data":"not json"}}').error.code, 'invalid_payload');
+  const c = parseFrame('{"type":"match.input","payload":{"data":{"up":true},"seq":3}}');
+  t.same(c.ok && c.frame.payload, { data: { up: true }, seq: 3 }, 'data beside other keys is not unwrapped');
+  const d = parseFrame(Buffer.from('{"type":"match.input","cid":"k1","payload":{"dx":1}}'));
+  t.strictSame(d, { ok: true, frame: { type: 'match.input', payload: { dx: 1 }, cid: 'k1' } }, 'from a Buffer, with a cid');
+  const e = parseFrame(new Uint8Array(Buffer.from('{"type":"match.input","payload":{"dx":1}}')));
+  t.strictSame(e, { ok: true, frame: { type: 'match.input', payload: { dx: 1 } } }, 'from a plain Uint8Array, no cid key');
   const w = parseFrame('{"type":"world.input","seq":42,"payload":{"x":1}}');
   t.equal(w.ok && w.frame.seq, 42);
   t.equal(bad('{"type":"world.input","seq":"x","payload":{}}').error.code, 'invalid_payload');
