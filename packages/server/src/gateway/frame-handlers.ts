@@ -90,7 +90,8 @@ export class FrameRefusal extends Error {
 /** Handlers by inbound type. One per type; `replace: true` swaps an existing one. */
 export class FrameHandlers {
   readonly #handlers = new Map<string, FrameHandler<never>>();
-  readonly #inline = new Set<string>();
+  /** The inline handlers by type (the same functions as in `#handlers`): one lookup per arriving frame. */
+  readonly #inline = new Map<string, FrameHandler>();
 
   /**
    * Registers the handler of `type`. Throws for session types and, unless `replace`, for a type already
@@ -102,7 +103,7 @@ export class FrameHandlers {
     if (SESSION_TYPES.has(type)) throw new Error(`${type} is answered by the session itself`);
     if (this.#handlers.has(type) && options.replace !== true) throw new Error(`a handler for ${type} is already registered`);
     this.#handlers.set(type, handler as FrameHandler<never>);
-    if (options.inline === true) this.#inline.add(type);
+    if (options.inline === true) this.#inline.set(type, handler as unknown as FrameHandler);
     else this.#inline.delete(type);
   }
 
@@ -115,6 +116,11 @@ export class FrameHandlers {
   /** Whether `type`'s handler may run inline (see `register`). */
   isInline(type: string): boolean {
     return this.#inline.has(type);
+  }
+
+  /** `type`'s handler when it may run inline, else undefined. */
+  inline(type: string): FrameHandler | undefined {
+    return this.#inline.get(type);
   }
 
   get(type: string): FrameHandler | undefined {

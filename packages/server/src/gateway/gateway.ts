@@ -230,6 +230,7 @@ export class Gateway {
 
   #track(ws: WebSocket, conn: Connection | null): void {
     this.#sockets.set(ws, conn);
+    (ws as Tagged)[CONN] = conn;
     ws.on('error', noop);
     ws.on('close', this.#onClose);
   }
@@ -249,7 +250,7 @@ export class Gateway {
   }
 
   #frame(ws: WebSocket, data: RawData, isBinary: boolean): void {
-    const conn = this.#sockets.get(ws);
+    const conn = (ws as Tagged)[CONN];
     if (conn == null) return;
     this.metrics.framesIn.inc();
     if (isBinary) return deliver(conn, Session.binary);
@@ -259,8 +260,9 @@ export class Gateway {
     const result = bytes.byteLength > maxFrameBytes ? this.#tooLarge : parseFrame(bytes, maxFrameBytes);
     const pid = conn.pid;
     if (pid !== undefined) {
-      // An authenticated, idle session runs inline handlers at once (see FrameHandlers.register).
-      const d = this.#direct.get(pid);
+      // An authenticated, idle session runs inline handlers at once (see FrameHandlers.register). Its
+      // direct path is looked up once (a session keeps the one it made at its first authentication).
+      const d = conn.direct ?? (conn.direct = this.#direct.get(pid));
       if (d !== undefined && pid.alive) {
         if (!d.frame(result)) Session.frame(pid, result, true);
       } else Session.frame(pid, result);
@@ -313,10 +315,19 @@ export class Gateway {
 
 function noop(): void {}
 
+/**
+ * The connection's state, also kept on its socket object so a frame finds it without a map lookup
+ * (`#sockets` is for iterating; every lookup is a probe into a map of every socket).
+ */
+const CONN: unique symbol = Symbol('hajime.gateway.connection');
+type Tagged = WebSocket & { [CONN]?: Connection | null };
+
 /** An accepted connection, as its socket listeners see it. */
 class Connection {
   /** The session, once started. */
   pid: Pid | undefined = undefined;
+  /** The session's direct path, once it has authenticated and a frame has looked it up. */
+  direct: DirectPath | undefined = undefined;
   /** What arrived before the session existed, delivered in order once it does. */
   pending: ((p: Pid) => void)[] | undefined = undefined;
   /** The session could not start: later frames go nowhere. */

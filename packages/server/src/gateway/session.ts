@@ -17,7 +17,7 @@ import type { Principal } from '../auth/auth-service.js';
 import { mapError } from '../error-handler.js';
 import type { ResolvedOptions } from '../options.js';
 import { CLOSE_CODES, CLOSE_REASONS, closeWith } from './close.js';
-import { FrameRefusal, type FrameHandlerResult, type FrameHandlers, type FrameRequest, type HandledType, type SessionHandle } from './frame-handlers.js';
+import { FrameRefusal, type FrameHandler, type FrameHandlerResult, type FrameHandlers, type FrameRequest, type HandledType, type SessionHandle } from './frame-handlers.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { RevocationLog } from './revocations.js';
 
@@ -299,13 +299,14 @@ class Direct implements DirectPath {
  * a message to itself. False: the caller casts the frame (counted, so later frames queue behind it).
  */
 function runInline(s: State, result: ParseResult, ctx: ProcessContext): boolean {
-  const idle = !s.busy && s.deferred === 0 && s.queuedFrames === 0 && s.stopping === undefined;
-  if (!idle || !result.ok || !s.env.handlers.isInline(result.frame.type)) {
+  const handler = result.ok && !s.busy && s.deferred === 0 && s.queuedFrames === 0 && s.stopping === undefined && s.playerId !== undefined ? s.env.handlers.inline(result.frame.type) : undefined;
+  if (handler === undefined) {
     s.queuedFrames += 1;
     return false;
   }
-  if (admitted(s, result.frame.cid, ctx)) {
-    const out = dispatchBusy(s, result.frame, ctx);
+  const f = (result as { readonly frame: InboundFrame }).frame;
+  if (admitted(s, f.cid, ctx)) {
+    const out = dispatchBusy(s, f, ctx, handler);
     // A handler that was not synchronous after all holds later frames and pushes until it settles.
     if (out instanceof Promise) {
       void out.then(() => wakeIfStopping(s, ctx));
@@ -332,11 +333,11 @@ function admitted(s: State, cid: string | undefined, ctx: ProcessContext): boole
  * Dispatches with the session marked busy until the handler settles, from the start: a handler may push
  * to its own player before its first await, and that push must wait behind the reply.
  */
-function dispatchBusy(s: State, f: InboundFrame, ctx: ProcessContext): Result | Promise<Result> {
+function dispatchBusy(s: State, f: InboundFrame, ctx: ProcessContext, handler?: FrameHandler): Result | Promise<Result> {
   s.busy = true;
   let out: Result | Promise<Result>;
   try {
-    out = dispatch(s, f, ctx);
+    out = handler === undefined ? dispatch(s, f, ctx) : handle(s, f, handler);
   } catch (e) {
     s.busy = false;
     throw e;
@@ -389,6 +390,11 @@ function dispatch(s: State, f: InboundFrame, ctx: ProcessContext): Result | Prom
     sendError(s, { reason: 'not_available' }, f.cid);
     return next(s);
   }
+  return handle(s, f, handler);
+}
+
+/** Runs `f`'s handler (authenticated session) and answers with what it returns or throws. */
+function handle(s: State, f: InboundFrame, handler: FrameHandler): Result | Promise<Result> {
   const request = { type: f.type as HandledType, payload: f.payload, cid: f.cid, seq: f.seq, session: (s.handle ??= new Handle(s)) } as FrameRequest;
   let out: FrameHandlerResult | Promise<FrameHandlerResult>;
   try {
