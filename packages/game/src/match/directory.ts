@@ -5,6 +5,8 @@
  * One per `Matches` instance; written only by that instance's match processes.
  */
 
+import type { MatchInputs } from './env.js';
+
 /** The listing of a live match (`match.list`, `GET /matches/live`); never the roster. */
 export interface MatchListing {
   readonly match_id: string;
@@ -27,9 +29,19 @@ export interface MatchEntry extends MatchListing {
   readonly phaseOf?: () => Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Where a player is: the match id, and that match's input queue once an input has looked it up (so an
+ * input costs one map lookup, not two; a stale queue, from an incarnation that crashed, refuses and is
+ * looked up again).
+ */
+export interface Seat {
+  readonly matchId: string;
+  inputs: MatchInputs | undefined;
+}
+
 export class MatchDirectory {
   readonly #entries = new Map<string, MatchEntry>();
-  readonly #playerMatch = new Map<string, string>();
+  readonly #playerMatch = new Map<string, Seat>();
 
   publish(entry: MatchEntry): void {
     this.#entries.set(entry.match_id, entry);
@@ -41,7 +53,7 @@ export class MatchDirectory {
   remove(matchId: string): MatchEntry | undefined {
     const e = this.#entries.get(matchId);
     this.#entries.delete(matchId);
-    if (e !== undefined) for (const p of e.players) if (this.#playerMatch.get(p) === matchId) this.#playerMatch.delete(p);
+    if (e !== undefined) for (const p of e.players) if (this.#playerMatch.get(p)?.matchId === matchId) this.#playerMatch.delete(p);
     return e;
   }
   entries(): IterableIterator<MatchEntry> {
@@ -52,13 +64,17 @@ export class MatchDirectory {
   }
   /** The match `playerId` is in on this node, if any. */
   matchOf(playerId: string): string | undefined {
+    return this.#playerMatch.get(playerId)?.matchId;
+  }
+  /** Where `playerId` is on this node (the input path). */
+  seatOf(playerId: string): Seat | undefined {
     return this.#playerMatch.get(playerId);
   }
   setPlayer(playerId: string, matchId: string): void {
-    this.#playerMatch.set(playerId, matchId);
+    if (this.#playerMatch.get(playerId)?.matchId !== matchId) this.#playerMatch.set(playerId, { matchId, inputs: undefined });
   }
   clearPlayer(playerId: string, matchId: string): void {
-    if (this.#playerMatch.get(playerId) === matchId) this.#playerMatch.delete(playerId);
+    if (this.#playerMatch.get(playerId)?.matchId === matchId) this.#playerMatch.delete(playerId);
   }
 }
 

@@ -20,7 +20,8 @@ export const INPUT_QUEUE_MAX = 10_000;
 
 /** Queues an input for the next tick (a roster player's, while the match is not finished, within the cap). */
 export function queueInput(s: State, playerId: string, input: unknown): void {
-  if (s.status !== 'finished' && s.inputs.length < 2 * INPUT_QUEUE_MAX && s.players.includes(playerId)) s.inputs.push(playerId, input);
+  // A connected player is found in `sessions` (one lookup); the roster is searched only for the others.
+  if (s.status !== 'finished' && s.inputs.length < 2 * INPUT_QUEUE_MAX && (s.sessions.has(playerId) || s.players.includes(playerId))) s.inputs.push(playerId, input);
 }
 export const SNAPSHOT_VERSION = 1;
 

@@ -254,9 +254,15 @@ export class Matches {
 
   /** Queues an input for the player's match (applied at its next tick). False when the player is in no match. */
   input(playerId: string, input: unknown): boolean {
-    const id = this.directory.matchOf(playerId);
-    if (id === undefined) return false;
-    if (this.#env.inputs?.get(id)?.push(playerId, input) === true) return true;
+    const seat = this.directory.seatOf(playerId);
+    if (seat === undefined) return false;
+    if (seat.inputs?.push(playerId, input) === true) return true;
+    const id = seat.matchId;
+    const queue = this.#env.inputs?.get(id);
+    if (queue !== undefined) {
+      seat.inputs = queue;
+      if (queue.push(playerId, input)) return true;
+    }
     const pid = this.#env.registry.lookup(id);
     if (pid === undefined) return false;
     Match.input(pid, playerId, input, this.#system);

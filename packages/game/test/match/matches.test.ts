@@ -220,6 +220,26 @@ t.test('Matches: a state the snapshot store cannot copy: the match runs on witho
   t.equal(h.log.entries.filter((e) => e.msg === 'match_snapshot_failed').length, 1, 'logged once');
 });
 
+t.test('Matches: a player who moves to another match sends its inputs there', async (t) => {
+  const ordered: typeof race = { ...race, getSharedState: (s) => ({ order: s.order }) };
+  const h = await harness({ race: { behaviour: ordered, matchSize: 1, maxPlayers: 2, tickMs: 100 } });
+  t.teardown(() => h.stop());
+  const a = h.session(P1);
+  const first = await h.matches.create('race');
+  const second = await h.matches.create('race');
+  await h.matches.join(first, P1, a.pid);
+  t.ok(h.matches.input(P1, { tag: 'in-first' }));
+  await h.clock.advance(100);
+  await h.matches.join(second, P1, a.pid); // leaves the first
+  t.equal(h.matches.matchOf(P1), second);
+  t.ok(h.matches.input(P1, { tag: 'in-second' }));
+  await h.clock.advance(100);
+  const orders = a.of('match.state').map((f) => (f as { order: string[] }).order);
+  t.same(orders.at(-1), ['in-second'], 'the second match got it');
+  t.ok(orders.some((o) => o.length === 1 && o[0] === 'in-first'), 'the first match got the first');
+  t.notOk(orders.some((o) => o.includes('in-first') && o.includes('in-second')), 'never both in one match');
+});
+
 t.test('Matches: more crashes than the intensity end that match cleanly, not the node', async (t) => {
   const always: typeof race = { ...race, tick: () => { throw new Error('always'); } };
   const h = await harness({ bad: { behaviour: always, matchSize: 1, quickPlay: true }, race: { behaviour: race, matchSize: 1, quickPlay: true } }, { matches: { restartIntensity: 2, restartPeriodMs: 10_000 } });
