@@ -2,6 +2,9 @@
  * The server child process: `node server-process.js bare|colyseus|hajime`. Starts that server, says
  * hello with its URL, then answers the parent (tokens, GC, the measured window, memory, close).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { collectGarbage } from '../lib/gc.js';
@@ -65,6 +68,31 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 let window: { cpu: NodeJS.CpuUsage; inputs: number; at: number } | undefined;
 
+/**
+ * `MATCH_RELAY_WINDOW_PROF=DIR`: a CPU profile of the measured window only (not the start-up, joins and
+ * memory readings that `--cpu-prof` also records), written to DIR as `<kind>-<pid>.cpuprofile`.
+ */
+const windowProfDir = process.env['MATCH_RELAY_WINDOW_PROF'];
+let profiler: Session | undefined;
+function post(method: string, params?: object): Promise<unknown> {
+  return new Promise((resolve, reject) => profiler!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+}
+async function profileStart(): Promise<void> {
+  if (windowProfDir === undefined || windowProfDir === '') return;
+  profiler = new Session();
+  profiler.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 250 });
+  await post('Profiler.start');
+}
+async function profileStop(): Promise<void> {
+  if (profiler === undefined) return;
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  writeFileSync(join(windowProfDir!, `${process.argv[2] ?? 'server'}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = undefined;
+}
+
 serveParent(
   async () => {
     server = await start(process.argv[2]);
@@ -79,6 +107,7 @@ serveParent(
         collectGarbage();
         return null;
       case 'window-start':
+        await profileStart();
         window = { cpu: process.cpuUsage(), inputs: s.inputsApplied(), at: performance.now() };
         loopDelay.reset();
         return null;
@@ -87,6 +116,7 @@ serveParent(
         const d = process.cpuUsage(window.cpu);
         const result: ServerWindow = { cpuUs: d.user + d.system, sysUs: d.system, maxLoopDelayMs: loopDelay.max / 1e6, inputs: s.inputsApplied() - window.inputs, ms: performance.now() - window.at };
         window = undefined;
+        await profileStop();
         return result;
       }
       case 'memory':
