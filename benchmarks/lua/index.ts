@@ -76,7 +76,8 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
     for (const count of loadsOf(z).filter((k) => k >= from)) {
       const r = await runLoad(count, z.settleMs, z.windowMs, smoke ? Number.POSITIVE_INFINITY : LATE_P99_MS, workers);
       out.push(r);
-      progress(`concurrency${workers > 0 ? ` (${workers} workers)` : ''}: ${n(count)} matches: ${r.hz.toFixed(2)} Hz, lateness p50 ${ms(r.lateP50Ms)} p99 ${ms(r.lateP99Ms)} max ${ms(r.lateMaxMs)}, CPU ${Math.round(r.cpuShare * 100)} % → ${r.sustained ? 'on time' : 'NOT on time'}`);
+      if (r.setupFailed !== undefined) progress(`concurrency${workers > 0 ? ` (${workers} workers)` : ''}: ${n(count)} matches: set-up failed after ${ms(r.setupMs)} (${r.setupFailed}) → NOT on time`);
+      else progress(`concurrency${workers > 0 ? ` (${workers} workers)` : ''}: ${n(count)} matches: ${r.hz.toFixed(2)} Hz, lateness p50 ${ms(r.lateP50Ms)} p99 ${ms(r.lateP99Ms)} max ${ms(r.lateMaxMs)}, CPU ${Math.round(r.cpuShare * 100)} % → ${r.sustained ? 'on time' : 'NOT on time'}`);
       misses = r.sustained ? 0 : misses + 1;
       // a load far off the rate means the node is saturated: the next one only takes longer to set up
       if (misses >= z.stopAfterMisses || (!r.sustained && r.hz < SATURATED_HZ)) break;
@@ -146,7 +147,7 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
     {
       title: `Concurrent ${PLAYERS_PER_MATCH}-player Lua matches, ${1000 / TICK_MS} Hz, one input per player per tick`,
       headers: ['matches', 'engines', 'ticks/s per match', 'lateness p50', 'p99', 'max', 'CPU (one core)', 'set-up', 'on time'],
-      rows: [...loads.map((r) => [r, 'in thread'] as const), ...workerLoads.map((r) => [r, `${workers} workers`] as const)].map(([r, where]) => [n(r.matches), where, r.hz.toFixed(2), ms(r.lateP50Ms), ms(r.lateP99Ms), ms(r.lateMaxMs), `${Math.round(r.cpuShare * 100)} %`, ms(r.setupMs), r.sustained ? 'yes' : 'NO']),
+      rows: [...loads.map((r) => [r, 'in thread'] as const), ...workerLoads.map((r) => [r, `${workers} workers`] as const)].map(([r, where]) => [n(r.matches), where, r.hz.toFixed(2), ms(r.lateP50Ms), ms(r.lateP99Ms), ms(r.lateMaxMs), Number.isFinite(r.cpuShare) ? `${Math.round(r.cpuShare * 100)} %` : '–', ms(r.setupMs), r.sustained ? 'yes' : r.setupFailed !== undefined ? 'NO (set-up failed)' : 'NO']),
       notes: [
         'Matches (the real match supervisor, servers and snapshots) on the real clock in this process; sessions are processes receiving every match.state, encoded once per push; engines in this thread, then in worker threads (one per core; the workers\' CPU counts in the CPU column)',
         `lateness: gap between consecutive tick starts of a match − ${TICK_MS} ms, over every match; on time: ≥ ${Math.round(MIN_RATE_SHARE * 100)} % of ${1000 / TICK_MS} Hz and p99 ≤ ${LATE_P99_MS} ms`,
