@@ -165,22 +165,24 @@ export class HeapReader {
       this.#ascii(String(v));
       return;
     }
-    // digits written in place (no string per number)
+    // digits written in place (no string per number), in int32 arithmetic (`v` is a double here)
     this.#ensure(11);
     const out = this.#outBuf;
     let p = this.#pos;
-    if (v < 0) {
+    let x = v | 0;
+    if (x < 0) {
       out[p++] = 0x2d;
-      v = -v;
+      x = -x; // > -2^31, so it fits
     }
     let digits = 1;
-    for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+    for (let t = x; t >= 10; t = (t / 10) | 0) digits++;
     p += digits;
     this.#pos = p;
     do {
-      out[--p] = 48 + (v % 10);
-      v = (v / 10) | 0;
-    } while (v > 0);
+      const q = (x / 10) | 0;
+      out[--p] = 48 + x - q * 10;
+      x = q;
+    } while (x > 0);
   }
 
   #writeJson(addr: number, depth: number): void {

@@ -75,17 +75,22 @@ function recordingApi(v: ApiView): MatchApi {
 /** The state each match's callbacks last returned (the main thread sends it again only when it differs). */
 const states = new Map<string, unknown>();
 
-async function run(lua: LuaModes, c: WorkerCall): Promise<CallResult> {
+function run(lua: LuaModes, c: WorkerCall): CallResult {
   const mode = lua.modes[c.api.mode];
   if (mode === undefined) throw new Error(`no Lua mode "${c.api.mode}"`);
   const b = mode.behaviour as MatchBehaviour<unknown, unknown>;
+  const now = <T>(v: T | Promise<T>): T => {
+    // the behaviours here are the in-thread Lua ones, which answer at once
+    if (v instanceof Promise) throw new Error('a Lua callback answered a promise');
+    return v;
+  };
   const api = recordingApi(c.api);
   const id = c.api.id;
   const keep = (state: unknown): WorkerState => {
     states.set(id, state);
     return isTextState(state) ? state : { lua_state: JSON.stringify(state ?? {}) };
   };
-  if (c.op === 'init') return { state: keep(await b.init(c.config as unknown as MatchConfig, api)) };
+  if (c.op === 'init') return { state: keep(now(b.init(c.config as unknown as MatchConfig, api))) };
   // a state from the main thread is its JSON text: the behaviour copies it into the engine as it is
   let state: unknown = c.state;
   if (c.same) {
@@ -94,26 +99,26 @@ async function run(lua: LuaModes, c: WorkerCall): Promise<CallResult> {
   }
   switch (c.op) {
     case 'join': {
-      const r = await b.join(c.playerId, state, c.ctx as Record<string, string>, api);
+      const r = now(b.join(c.playerId, state, c.ctx as Record<string, string>, api));
       return isRefusal(r) ? { refused: r.reason } : { state: keep(r) };
     }
     case 'leave':
-      return { state: keep(await b.leave(c.playerId, state, api)) };
+      return { state: keep(now(b.leave(c.playerId, state, api))) };
     case 'vote_resolved':
-      return { state: keep(b.voteResolved === undefined ? state : await b.voteResolved(c.template, c.result as never, state, api)) };
+      return { state: keep(b.voteResolved === undefined ? state : now(b.voteResolved(c.template, c.result as never, state, api))) };
     case 'phase_started':
-      return { state: keep(b.onPhaseStarted === undefined ? state : await b.onPhaseStarted(c.phase, state, api)) };
+      return { state: keep(b.onPhaseStarted === undefined ? state : now(b.onPhaseStarted(c.phase, state, api))) };
     case 'phase_ended':
-      return { state: keep(b.onPhaseEnded === undefined ? state : await b.onPhaseEnded(c.phase, state, api)) };
+      return { state: keep(b.onPhaseEnded === undefined ? state : now(b.onPhaseEnded(c.phase, state, api))) };
     case 'tick': {
       const inputs = c.inputs === '' ? [] : (JSON.parse(c.inputs) as unknown[]);
       for (let i = 0; i + 1 < inputs.length; i += 2) {
         const playerId = inputs[i] as string;
-        const r = await b.handleInput(playerId, inputs[i + 1], state, api);
+        const r = now(b.handleInput(playerId, inputs[i + 1], state, api));
         if (isInputRejected(r)) api.rejectedInput?.(playerId, r);
         else state = r;
       }
-      const r = b.tick === undefined ? state : await b.tick(state, api);
+      const r = b.tick === undefined ? state : now(b.tick(state, api));
       const next = isFinished(r) ? r.state : r;
       const out: { -readonly [K in keyof CallResult]: CallResult[K] } = { state: keep(next) };
       if (isFinished(r)) {
@@ -150,8 +155,8 @@ async function main(): Promise<void> {
     post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  // calls of one match run in order; a tick awaits nothing, so calls never interleave
-  const handle = async (m: WorkerRequest, replies: WorkerReply[]): Promise<void> => {
+  // calls run one after the other, each to its end (the callbacks answer at once): a batch is one synchronous pass
+  const handle = (m: WorkerRequest, replies: WorkerReply[]): void => {
     if (m.type === 'dispose') {
       states.delete(m.matchId);
       rosters.delete(m.matchId);
@@ -164,7 +169,7 @@ async function main(): Promise<void> {
     }
     calls = [];
     try {
-      const result = await run(lua, m);
+      const result = run(lua, m);
       replies.push({ type: 'reply', id: m.id, result, calls });
     } catch (e) {
       replies.push({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e), ...((e as { needState?: boolean }).needState === true ? { needState: true } : {}) });
@@ -172,11 +177,9 @@ async function main(): Promise<void> {
   };
   // a batch's requests run in order (a match's calls never interleave), its replies go back as one
   port!.on('message', (b: RequestBatch) => {
-    void (async () => {
-      const replies: WorkerReply[] = [];
-      for (const m of b.items) await handle(m, replies);
-      if (replies.length > 0) port!.postMessage({ type: 'batch', replies } satisfies ReplyBatch);
-    })();
+    const replies: WorkerReply[] = [];
+    for (const m of b.items) handle(m, replies);
+    if (replies.length > 0) port!.postMessage({ type: 'batch', replies } satisfies ReplyBatch);
   });
   post({ type: 'ready' });
 }
