@@ -10,8 +10,14 @@ t.test('inline frame handlers', async (t) => {
   const storage = await testStorage(t);
   const seen: string[] = [];
   let release: (() => void) | undefined;
+  let releaseCleanup: (() => void) | undefined;
   const plugin: DomainPlugin = async (_app, ctx) => {
     ctx.gateway.registerFrameHandler('match.input', ({ payload }) => void seen.push(String(payload['tag'])), { inline: true });
+    // A cleanup that holds the session in its ending until the test lets it go.
+    ctx.gateway.registerFrameHandler('chat.join', ({ payload, session }) => {
+      session.onClose(() => new Promise<void>((r) => (releaseCleanup = r)));
+      return frame('chat.joined', { channel_id: payload.channel_id });
+    }, { replace: true });
     ctx.gateway.registerFrameHandler('presence.update', async ({ cid }) => {
       seen.push('slow:start');
       await new Promise<void>((r) => (release = r));
@@ -49,6 +55,22 @@ t.test('inline frame handlers', async (t) => {
     s.send({ type: 'match.input', payload: { tag: 'e' } });
     await wait(1);
     t.same(seen.splice(0), ['e'], 'and inline again once the queue drained');
+  });
+
+  t.test('a session that is ending (revoked, its cleanups running) runs none inline', async (t) => {
+    const q = await registerPlayer(server, uniqueName('inline-end'));
+    const e = await connected(open, q.access_token);
+    e.send({ type: 'match.input', payload: { tag: 'before' } });
+    await wait(1);
+    t.same(seen.splice(0), ['before'], 'inline while the session runs');
+    t.match(await e.request('chat.join', { channel_id: 'c1' }, 'j'), { type: 'chat.joined' });
+    await server.context.auth.revokeAll(q.player_id, 'logout');
+    for (let i = 0; i < 200 && releaseCleanup === undefined; i++) await new Promise((r) => setTimeout(r, 5));
+    t.ok(releaseCleanup !== undefined, 'the session is ending, in its cleanup');
+    e.send({ type: 'match.input', payload: { tag: 'late' } });
+    await new Promise((r) => setTimeout(r, 100));
+    t.same(seen, [], 'a frame arriving now is not run');
+    releaseCleanup!();
   });
 
   t.test('the per-connection rate limit applies to them', async (t) => {

@@ -267,6 +267,8 @@ function admit(s: State, now: number): boolean {
 
 /** The direct paths of one session (see `SessionEnv.direct`). */
 class Direct implements DirectPath {
+  /** Set when the session starts ending: the gateway may still hold this object (it caches it per connection). */
+  ended = false;
   constructor(
     readonly s: State,
     readonly ctx: ProcessContext,
@@ -288,6 +290,8 @@ class Direct implements DirectPath {
     wakeIfStopping(s, ctx);
   }
   frame(result: ParseResult): boolean {
+    // An ending session (its cleanups running) takes no frame inline: the cast that follows is dropped.
+    if (this.ended) return false;
     return runInline(this.s, result, this.ctx);
   }
 }
@@ -577,6 +581,8 @@ export const SessionServer: GenServerBehaviour<State, SessionArgs, never, Sessio
   },
 
   async terminate(_reason, s) {
+    const d = s.env.direct?.get(s.self);
+    if (d instanceof Direct) d.ended = true;
     s.env.direct?.delete(s.self);
     for (const fn of s.cleanups.splice(0)) {
       try {
