@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { RawJson } from '@hajime/protocol';
-import { isFinished, isInputRejected, isRefusal, type MatchApi, type MatchBehaviour, type MatchConfig } from '../../match/behaviour.js';
+import { isFinished, isInputRejected, isRefusal, type InputRejected, type MatchApi, type MatchBehaviour, type MatchConfig } from '../../match/behaviour.js';
 import { customFrame } from '../../match/match-state.js';
 import { createLuaModes, type LuaModes } from '../lua-modes.js';
 import { isTextState } from '../bridge.js';
@@ -38,38 +38,65 @@ function recordingServices(parts: Readonly<Record<string, readonly string[]>>): 
   return out as LuaHostServices;
 }
 
-/** Each match's roster as last sent (the main thread sends it again only when it changes). */
-const rosters = new Map<string, readonly string[]>();
+/**
+ * What a callback sees of its match: one per match, kept between calls (the roster as last sent, since
+ * the main thread sends it again only when it changes; tick and clock as of the call), recording what
+ * the callback does to the match into `calls`.
+ */
+class RecordingApi implements MatchApi {
+  tick = 0;
+  nowMs = 0;
+  constructor(
+    readonly id: string,
+    public mode: string,
+    public players: readonly string[],
+  ) {}
+  now(): number {
+    return this.nowMs;
+  }
+  broadcast(event: string, payload: unknown): void {
+    customFrame(event, payload); // the same checks (and errors) as the match's own
+    calls.push(['broadcast', event, payload]);
+  }
+  send(playerId: string, event: string, payload: unknown): void {
+    customFrame(event, payload);
+    calls.push(['send', playerId, event, payload]);
+  }
+  sendMessage(playerId: string, message: unknown, module?: string): void {
+    calls.push(['sendMessage', playerId, message, module]);
+  }
+  setJoinable(joinable: boolean): void {
+    calls.push(['setJoinable', joinable]);
+  }
+  startVote(): Promise<string> {
+    return Promise.reject(new Error('votes are started through vote_requested'));
+  }
+  phaseEvent(name: string): void {
+    calls.push(['phaseEvent', name]);
+  }
+  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
+    calls.push(['log', level, msg, fields]);
+  }
+  rejectedInput(playerId: string, r: InputRejected): void {
+    calls.push(['rejectedInput', playerId, { reason: r.reason, ...(r.module === undefined ? {} : { module: r.module }), ...(r.script === undefined ? {} : { script: r.script }) }]);
+  }
+}
+
+const apis = new Map<string, RecordingApi>();
 
 function recordingApi(v: ApiView): MatchApi {
-  let players = v.players;
-  if (players !== undefined) rosters.set(v.id, players);
-  else {
-    players = rosters.get(v.id);
+  let api = apis.get(v.id);
+  if (v.players !== undefined) {
+    if (api === undefined) apis.set(v.id, (api = new RecordingApi(v.id, v.mode, v.players)));
+    else api.players = v.players;
+  } else if (api === undefined) {
     // started again since the main thread last sent it: ask for it (with the state)
-    if (players === undefined) throw Object.assign(new Error('roster unknown'), { needState: true });
+    throw Object.assign(new Error('roster unknown'), { needState: true });
   }
-  return {
-    id: v.id,
-    mode: v.mode,
-    players,
-    tick: v.tick,
-    now: () => v.now,
-    broadcast: (event, payload) => {
-      customFrame(event, payload); // the same checks (and errors) as the match's own
-      calls.push(['broadcast', event, payload]);
-    },
-    send: (playerId, event, payload) => {
-      customFrame(event, payload);
-      calls.push(['send', playerId, event, payload]);
-    },
-    sendMessage: (playerId, message, module) => void calls.push(['sendMessage', playerId, message, module]),
-    setJoinable: (joinable) => void calls.push(['setJoinable', joinable]),
-    startVote: () => Promise.reject(new Error('votes are started through vote_requested')),
-    phaseEvent: (name) => void calls.push(['phaseEvent', name]),
-    log: (level, msg, fields) => void calls.push(['log', level, msg, fields]),
-    rejectedInput: (playerId, r) => void calls.push(['rejectedInput', playerId, { reason: r.reason, ...(r.module === undefined ? {} : { module: r.module }), ...(r.script === undefined ? {} : { script: r.script }) }]),
-  };
+  api.mode = v.mode;
+  api.tick = v.tick;
+  api.nowMs = v.now;
+  return api;
 }
 
 /** The state each match's callbacks last returned (the main thread sends it again only when it differs). */
@@ -159,7 +186,7 @@ async function main(): Promise<void> {
   const handle = (m: WorkerRequest, replies: WorkerReply[]): void => {
     if (m.type === 'dispose') {
       states.delete(m.matchId);
-      rosters.delete(m.matchId);
+      apis.delete(m.matchId);
       lua.modes[m.mode]?.behaviour.dispose?.(m.matchId);
       return;
     }

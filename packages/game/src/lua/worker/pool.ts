@@ -206,9 +206,9 @@ export class LuaWorkerPool {
     let send = !(op.op === 'init' || (rec.last !== undefined && state === rec.last));
     let roster = sameRoster(rec.roster, match.players) ? undefined : (rec.roster = [...match.players]);
     for (let attempt = 0; ; attempt++) {
-      const api: ApiView = { id: match.id, mode, tick: match.tick, now: match.now(), ...(roster === undefined ? {} : { players: roster }) };
+      const api: ApiView = roster === undefined ? { id: match.id, mode, tick: match.tick, now: match.now() } : { id: match.id, mode, tick: match.tick, now: match.now(), players: roster };
       try {
-        const { result, calls } = await this.#send(rec.slot, { ...op, api, same: !send && op.op !== 'init', ...(send && op.op !== 'init' ? { state: asWorkerState(state) } : {}) });
+        const { result, calls } = await this.#send(rec.slot, op, api, !send && op.op !== 'init', send && op.op !== 'init' ? asWorkerState(state) : undefined);
         this.#apply(match, mode, calls);
         if (result.state !== undefined) rec.last = result.state;
         return result;
@@ -266,12 +266,15 @@ export class LuaWorkerPool {
     }
   }
 
-  async #send(slot: Slot, call: Omit<Extract<WorkerRequest, { type: 'call' }>, 'type' | 'id'>): Promise<{ result: CallResult; calls: readonly MatchCall[] }> {
-    const w = await this.#worker(slot);
+  #send(slot: Slot, op: WorkerOp, api: ApiView, same: boolean, state: WorkerState | undefined): Promise<{ result: CallResult; calls: readonly MatchCall[] }> {
+    const w = slot.worker;
+    // not started (or started again) yet: once it is up
+    if (w === undefined) return this.#worker(slot).then(() => this.#send(slot, op, api, same, state));
     const id = ++this.#ids;
+    const m = (state === undefined ? { type: 'call', id, ...op, api, same } : { type: 'call', id, ...op, api, same, state }) as WorkerRequest;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      this.#post(slot, w, { type: 'call', id, ...call } as WorkerRequest);
+      this.#post(slot, w, m);
     });
   }
 
