@@ -63,6 +63,8 @@ export class HeapReader {
   /** The output of {@link jsonText}. */
   #outBuf: Buffer = Buffer.allocUnsafe(16 * 1024);
   #pos = 0;
+  /** The OR of the string bytes written since {@link jsonText} began (≥ 0x80: not ASCII). */
+  #high = 0;
 
   constructor(module: Heap) {
     this.#module = module;
@@ -130,8 +132,10 @@ export class HeapReader {
    */
   jsonText(addr: number): string {
     this.#pos = 0;
+    this.#high = 0;
     this.#writeJson(addr, 1);
-    return this.#outBuf.toString('utf8', 0, this.#pos);
+    // ASCII only (the common case): decoded as latin1, a plain copy, instead of checked as UTF-8
+    return this.#outBuf.toString(this.#high < 0x80 ? 'latin1' : 'utf8', 0, this.#pos);
   }
 
   #ensure(n: number): void {
@@ -228,28 +232,33 @@ export class HeapReader {
     const out = this.#outBuf;
     let p = this.#pos;
     out[p++] = 0x22;
+    let high = 0;
     if (len <= 64) {
       for (let i = a; i < b; i++) {
         const c = u8[i]!;
         if (c < 0x20 || c === 0x22 || c === 0x5c) return this.#writeEscaped(a, b);
+        high |= c;
         out[p++] = c;
       }
     } else {
       for (let i = a; i < b; i++) {
         const c = u8[i]!;
         if (c < 0x20 || c === 0x22 || c === 0x5c) return this.#writeEscaped(a, b);
+        high |= c;
       }
       out.set(u8.subarray(a, b), p);
       p += len;
     }
     out[p++] = 0x22;
     this.#pos = p;
+    this.#high |= high;
   }
 
   /** A string with bytes a JSON string cannot hold as they are: the rare path. */
   #writeEscaped(a: number, b: number): void {
     const text = jsonEscape(this.#buf.toString('utf8', a, b));
     const n = Buffer.byteLength(text);
+    if (n !== text.length) this.#high = 0x80; // not ASCII
     this.#ensure(n);
     this.#outBuf.write(text, this.#pos, 'utf8');
     this.#pos += n;
