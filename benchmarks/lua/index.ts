@@ -18,6 +18,7 @@ import type { RunOptions, Scenario, ScenarioReport, Table, TargetCheck } from '.
 import { LATE_P99_MS, MIN_RATE_SHARE, PLAYERS_PER_MATCH, TICK_MS, runLoad, type LoadResult } from './concurrency.js';
 import { measureReload } from './reload.js';
 import { measureTickCost } from './tick-cost.js';
+import { measureViewsFloor } from './views-floor.js';
 
 interface Sizes {
   readonly players: number;
@@ -65,6 +66,8 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
   progress(`tick cost: ${z.players} players, ${n(z.ticks)} ticks per run, ${z.runs} runs each, Lua and TypeScript interleaved`);
   const cost = await measureTickCost({ players: z.players, ticks: z.ticks, runs: z.runs });
   progress(`tick cost: Lua ${us(cost.luaUs)}, TypeScript ${us(cost.tsUs)} (${(cost.luaUs / cost.tsUs).toFixed(0)}×)`);
+  const floor = await measureViewsFloor(smoke ? 50 : 2_000);
+  progress(`views floor: the game's own 16 get_state calls, Lua alone: ${us(floor.wasmUs)} in a Hajime engine, ${floor.nativeUs === undefined ? 'native lua5.4 not installed' : `${us(floor.nativeUs)} in native Lua 5.4`}`);
 
   if (z.warmMatches > 0) {
     progress(`concurrency: warm-up with ${z.warmMatches} matches`);
@@ -106,6 +109,8 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
     lua_tick_inputs_us_16p: round(cost.luaParts.inputsUs),
     lua_tick_tick_us_16p: round(cost.luaParts.tickUs),
     lua_tick_get_state_us_16p: round(cost.luaParts.getStateUs),
+    lua_views_floor_us_16p: round(floor.wasmUs),
+    ...(floor.nativeUs === undefined ? {} : { native_lua_views_floor_us_16p: round(floor.nativeUs) }),
     lua_matches_at_10hz: best,
     lua_matches_at_10hz_in_thread: inThread,
     lua_matches_at_10hz_workers: withWorkers,
@@ -138,10 +143,12 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
         [`  of which ${z.players} × handleInput (queued)`, us(cost.luaParts.inputsUs), ''],
         ['  of which tick (one step into Lua: inputs, tick, views)', us(cost.luaParts.tickUs), ''],
         [`  of which ${z.players} × getState + frame text`, us(cost.luaParts.getStateUs), ''],
+        [`the game's own ${z.players} × get_state, Lua alone (the floor)`, us(floor.wasmUs), floor.nativeUs === undefined ? 'native lua5.4: not installed' : `native Lua 5.4: ${us(floor.nativeUs)}`],
       ],
       notes: [
         'the MatchBehaviour callbacks driven directly, in the match server\'s order, each view encoded as its match.state frame text, no server; the Lua mode from createLuaModes(benchmarks/lua/game) with default budgets, the TypeScript twin in benchmarks/lua/game.ts',
         `${n(z.ticks)} ticks per run; a warm-up run, then ${z.runs} runs per contender interleaved, full GC before each; the parts come from one more Lua pass timed per phase`,
+        'the floor (views-floor.ts): match.lua\'s get_state called for the 16 players in a loop inside Lua and timed with os.clock (best of 5 passes): no crossings, no JSON, no inputs; in a Hajime engine (wasmoon, sandbox, count hook) and, when `lua5.4` is on PATH (Debian package lua5.4), in native Lua 5.4; the TypeScript column shows the native figure',
       ],
     },
     {

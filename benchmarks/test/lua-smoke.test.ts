@@ -47,6 +47,8 @@ t.test('benchmarks/run.js lua --smoke ends with the figures as sane numbers', as
     const v = json[key];
     t.ok(typeof v === 'number' && Number.isFinite(v) && v > 0, `${key} is a finite positive number (got ${String(v)})`);
   }
+  const floor = json['lua_views_floor_us_16p'];
+  t.ok(typeof floor === 'number' && Number.isFinite(floor) && floor > 0, `the views floor is measured (got ${String(floor)})`);
   const lua = json['lua_tick_us_16p'] as number;
   const ts = json['ts_tick_us_16p'] as number;
   t.ok(lua > ts, `a Lua tick costs more than the TypeScript one (${lua} vs ${ts} µs)`);
