@@ -119,8 +119,15 @@ async function run({ smoke, progress }: RunOptions): Promise<ScenarioReport> {
     reload_visible_max_ms: round(Math.max(...reload.samplesMs)),
     reload_applied_ms: round(median(reload.appliedMs)),
   };
-  for (const r of loads) figures[`lua_late_p99_ms_${r.matches}`] = round(r.lateP99Ms, 2);
-  for (const r of workerLoads) figures[`lua_late_p99_ms_${r.matches}_workers`] = round(r.lateP99Ms, 2);
+  for (const r of loads) {
+    figures[`lua_late_p99_ms_${r.matches}`] = round(r.lateP99Ms, 2);
+    figures[`lua_hz_${r.matches}`] = round(r.hz, 2);
+  }
+  for (const r of workerLoads) {
+    figures[`lua_late_p99_ms_${r.matches}_workers`] = round(r.lateP99Ms, 2);
+    figures[`lua_hz_${r.matches}_workers`] = round(r.hz, 2);
+    figures[`lua_cpu_pct_${r.matches}_workers`] = round(r.cpuShare * 100, 0);
+  }
 
   const targets: TargetCheck[] = [
     { target: `Lua tick ≤ ${TARGET_TICK_US} µs for ${z.players} players`, measured: `${us(cost.luaUs)} (TypeScript ${us(cost.tsUs)})`, status: smoke ? 'skipped' : cost.luaUs <= TARGET_TICK_US ? 'met' : 'missed' },
