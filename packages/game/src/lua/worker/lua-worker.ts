@@ -138,7 +138,7 @@ function run(lua: LuaModes, c: WorkerCall): CallResult {
     case 'phase_ended':
       return { state: keep(b.onPhaseEnded === undefined ? state : now(b.onPhaseEnded(c.phase, state, api))) };
     case 'tick': {
-      const inputs = c.inputs === '' ? [] : (JSON.parse(c.inputs) as unknown[]);
+      const inputs = c.inputs;
       for (let i = 0; i + 1 < inputs.length; i += 2) {
         const playerId = inputs[i] as string;
         const r = now(b.handleInput(playerId, inputs[i + 1], state, api));

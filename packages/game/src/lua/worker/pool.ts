@@ -130,7 +130,7 @@ export class LuaWorkerPool {
         return stateOf(await call(match, { op: 'leave', playerId }, state), state);
       },
       handleInput: (playerId: string, input: unknown, state: LuaState, match: MatchApi) => {
-        // crosses as JSON text: plain data only (a frame's input always is), as in the main thread
+        // plain data only (a frame's input always is), as in the main thread
         if (!isPushable(input)) return rejectInput(`input nested deeper than ${PUSH_DEPTH_MAX} levels`, { module: 'lua', script: mode });
         this.#record(match.id).inputs.push(playerId, input);
         return state;
@@ -140,7 +140,7 @@ export class LuaWorkerPool {
         const inputs = rec.inputs;
         rec.inputs = [];
         const players = match.players;
-        const r = await call(match, { op: 'tick', inputs: inputs.length === 0 ? '' : JSON.stringify(inputs) }, state);
+        const r = await call(match, { op: 'tick', inputs }, state);
         const next = stateOf(r, state);
         if (r.finished !== undefined) return finished(r.finished, next);
         if (r.shared !== undefined) rec.shared = new RawJson(r.shared);
