@@ -17,6 +17,12 @@ export interface StoredSnapshot {
 
 /** Where snapshots live. Implementations must be safe to call concurrently for different keys. */
 export interface SnapshotStore {
+  /**
+   * True when `save` has taken its copy of the snapshot and stored it by the time it returns (its promise
+   * only reports the outcome): a caller may go on changing the state, and save again, without waiting.
+   * Absent or false: wait for each save (a later save must not overtake it).
+   */
+  readonly savesBeforeReturning?: boolean;
   save(key: string, snapshot: StoredSnapshot): Promise<void>;
   load(key: string): Promise<StoredSnapshot | undefined>;
   delete(key: string): Promise<void>;
@@ -27,6 +33,8 @@ export interface SnapshotStore {
  * which is several times faster for a match's state) so later state changes never leak in.
  */
 export class MemorySnapshotStore implements SnapshotStore {
+  /** The copy is taken and stored before `save` returns. */
+  readonly savesBeforeReturning = true;
   readonly #rows = new Map<string, StoredSnapshot>();
   readonly #cloner = new Cloner();
   async save(key: string, snapshot: StoredSnapshot): Promise<void> {

@@ -13,7 +13,7 @@
  *
  * Only {@link Match} (this file's client API) and `Matches` send it messages.
  */
-import { GenServer, MemorySnapshotStore, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type HandlerResult, type StopResult } from '@hajime/actor';
+import { GenServer, noreply, ok, reply, stop, isDownMessage, type GenServerBehaviour, type Pid, type HandlerResult, type StopResult } from '@hajime/actor';
 import { frame, type OutboundFrame } from '@hajime/protocol';
 import { GameError } from '../errors.js';
 import { isBotId } from '../bots/bot-id.js';
@@ -181,32 +181,31 @@ function snapshotFailed(s: State, e: unknown): void {
   s.env.log.error({ match_id: s.id, mode: s.mode.name, err: e }, 'match_snapshot_failed');
 }
 
-async function saveSnapshot(s: State): Promise<void> {
-  if (s.snapshotBroken || s.status === 'finished') return;
-  try {
-    await s.env.snapshots.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snapshotOf(s), savedAtMs: s.ctx.system.clock.now() });
-  } catch (e) {
-    snapshotFailed(s, e);
-  }
-}
-
 /**
- * The tick's snapshot. The memory store copies the snapshot before `save` returns (its promise only
- * reports the outcome), so the tick need not wait for it; any other store is waited for, as every other
- * snapshot is (the returned promise).
+ * Starts saving `s`'s snapshot; the promise settles when the store has it (a failure is reported by
+ * {@link snapshotFailed}, never thrown). Undefined when there is nothing to save.
  */
-function saveTickSnapshot(s: State): Promise<void> | undefined {
+function startSnapshot(s: State): Promise<void> | undefined {
   if (s.snapshotBroken || s.status === 'finished') return undefined;
-  const store = s.env.snapshots;
-  let p: Promise<void>;
   try {
-    p = store.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snapshotOf(s), savedAtMs: s.ctx.system.clock.now() });
+    return s.env.snapshots.save(matchSnapshotKey(s.id), { version: SNAPSHOT_VERSION, data: snapshotOf(s), savedAtMs: s.ctx.system.clock.now() }).then(undefined, (e: unknown) => snapshotFailed(s, e));
   } catch (e) {
     snapshotFailed(s, e);
     return undefined;
   }
-  const saved = p.then(undefined, (e: unknown) => snapshotFailed(s, e));
-  return store instanceof MemorySnapshotStore ? undefined : saved;
+}
+
+async function saveSnapshot(s: State): Promise<void> {
+  await startSnapshot(s);
+}
+
+/**
+ * The tick's snapshot. A store that has the snapshot once `save` returns (the memory store) is not waited
+ * for; any other store is, as every other snapshot is (the returned promise).
+ */
+function saveTickSnapshot(s: State): Promise<void> | undefined {
+  const saved = startSnapshot(s);
+  return s.env.snapshots.savesBeforeReturning === true ? undefined : saved;
 }
 
 /** Ends the match: `match.finished` to everyone, the record and stats (when `record`), cleanup, stop. */

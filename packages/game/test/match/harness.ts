@@ -2,7 +2,7 @@
  * Test harness for matches without a server: an actor system on a simulated clock, the process groups a
  * gateway would own, and fake sessions (plain processes that record the frames pushed to them).
  */
-import { ActorSystem, MemoryLogger, ProcessGroups, SimulatedClock, type Pid } from '@hajime/actor';
+import { ActorSystem, MemoryLogger, ProcessGroups, SimulatedClock, type Pid, type SnapshotStore } from '@hajime/actor';
 import { encodeFrame, type OutboundFrame } from '@hajime/protocol';
 import type { Delivery } from '../../src/delivery.js';
 import { ModeRegistry, type ModeConfig } from '../../src/modes.js';
@@ -30,7 +30,7 @@ export interface Harness {
 
 const PUSH = '$push';
 
-export async function harness(modes: Record<string, ModeConfig>, options: { matches?: MatchesOptions; votes?: VotesPort; failRecords?: boolean } = {}): Promise<Harness> {
+export async function harness(modes: Record<string, ModeConfig>, options: { matches?: MatchesOptions; votes?: VotesPort; failRecords?: boolean; snapshots?: SnapshotStore } = {}): Promise<Harness> {
   const clock = new SimulatedClock();
   const log = new MemoryLogger();
   const system = new ActorSystem({ clock, logger: log });
@@ -59,6 +59,7 @@ export async function harness(modes: Record<string, ModeConfig>, options: { matc
       },
     },
     ...(options.votes === undefined ? {} : { votes: options.votes }),
+    ...(options.snapshots === undefined ? {} : { snapshots: options.snapshots }),
     log,
     ...(options.matches === undefined ? {} : { options: options.matches }),
   });

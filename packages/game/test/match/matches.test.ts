@@ -1,4 +1,5 @@
 import t from 'tap';
+import { MemorySnapshotStore, type SnapshotStore } from '@hajime/actor';
 import { finished, refuse, rejectInput, type MatchBehaviour } from '../../src/match/behaviour.js';
 import { isGameError } from '../../src/errors.js';
 import { validateJoinCtx } from '../../src/match/join-ctx.js';
@@ -392,4 +393,40 @@ t.test('Matches: per-player views, rejected inputs in dev mode, reserved events,
   await h.clock.advance(100);
   t.equal(a.of('match.finished').length, 1, 'the match finishes even when the record cannot be written');
   t.ok(h.log.entries.some((e) => e.msg === 'match_record_failed'));
+});
+
+t.test('Matches: a tick waits for a snapshot store that saves asynchronously, and not for one that saves before returning', async (t) => {
+  const shared: typeof race = { ...race, getSharedState: (s, m) => ({ pos: s.pos, tick: m.tick }) };
+  for (const savesBeforeReturning of [false, true]) {
+    const mem = new MemorySnapshotStore();
+    let hold: Promise<void> | undefined;
+    let release = (): void => undefined;
+    const store: SnapshotStore = {
+      ...(savesBeforeReturning ? { savesBeforeReturning } : {}),
+      save: async (key, snap) => {
+        const copy = structuredClone(snap);
+        if (hold !== undefined) await hold;
+        await mem.save(key, copy);
+      },
+      load: (key) => mem.load(key),
+      delete: (key) => mem.delete(key),
+    };
+    const h = await harness({ race: { behaviour: shared, matchSize: 2, tickMs: 100, quickPlay: true } }, { snapshots: store });
+    const a = h.session(P1);
+    await h.matches.findOrCreate('race', P1, a.pid);
+    await h.matches.findOrCreate('race', P2, h.session(P2).pid);
+    hold = new Promise<void>((r) => (release = r));
+    await h.clock.advance(100);
+    await h.clock.advance(100);
+    const ticks = () => a.of('match.state').map((f) => (f as { tick: number }).tick);
+    if (savesBeforeReturning) t.same(ticks(), [1, 2], 'not waited for: the ticks go on while the save is held');
+    else {
+      t.same(ticks(), [1], 'the second tick waits behind the first tick\'s save');
+      release();
+      await h.clock.advance(0);
+      t.same(ticks(), [1, 2], 'and runs once it is stored');
+    }
+    release();
+    await h.stop();
+  }
 });
