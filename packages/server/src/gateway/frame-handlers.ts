@@ -113,12 +113,7 @@ export class FrameHandlers {
     return this.#handlers.delete(type);
   }
 
-  /** Whether `type`'s handler may run inline (see `register`). */
-  isInline(type: string): boolean {
-    return this.#inline.has(type);
-  }
-
-  /** `type`'s handler when it may run inline, else undefined. */
+  /** `type`'s handler when it may run inline (see `register`), else undefined. */
   inline(type: string): FrameHandler | undefined {
     return this.#inline.get(type);
   }

@@ -92,11 +92,6 @@ export class LuaWorkerPool {
     return this.#matches.size;
   }
 
-  /** The worker threads running now (for monitoring: `worker.performance.eventLoopUtilization()`). */
-  get threads(): readonly Worker[] {
-    return this.#slots.flatMap((s) => (s.worker === undefined ? [] : [s.worker]));
-  }
-
   /** Asks every worker to apply changed files now (their watchers do it on their own otherwise). */
   reload(files?: readonly string[]): void {
     for (const s of this.#slots) if (s.worker !== undefined) this.#post(s, s.worker, { type: 'reload', ...(files === undefined ? {} : { files }) });
